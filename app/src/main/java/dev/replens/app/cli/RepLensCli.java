@@ -1,5 +1,6 @@
 package dev.replens.app.cli;
 
+import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -10,7 +11,13 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "RepLens 0.1.0",
     description =
-        "Structural re-parameterization explorer: fuse, validate, train and benchmark blocks.")
+        "Structural re-parameterization explorer: fuse, validate, train and benchmark blocks.",
+    subcommands = {
+      DesignsCommand.class,
+      ValidateCommand.class,
+      FuseCommand.class,
+      BenchCommand.class,
+    })
 public final class RepLensCli implements Callable<Integer> {
 
   /** Exit code: the command succeeded. */
@@ -30,6 +37,25 @@ public final class RepLensCli implements Callable<Integer> {
 
   /** Runs the command line and returns the process exit code. */
   public static int run(String... args) {
-    return new CommandLine(new RepLensCli()).execute(args);
+    return commandLine().execute(args);
+  }
+
+  private static void setBadInputCode(CommandLine cl) {
+    cl.getCommandSpec().exitCodeOnInvalidInput(BAD_INPUT);
+    cl.getSubcommands().values().forEach(RepLensCli::setBadInputCode);
+  }
+
+  /** The configured command line, for tests that capture its output. */
+  public static CommandLine commandLine() {
+    CommandLine cl = new CommandLine(new RepLensCli());
+    setBadInputCode(cl);
+    cl.setExecutionExceptionHandler(
+        (ex, commandLine, parseResult) -> {
+          PrintWriter err = commandLine.getErr();
+          err.println("replens " + commandLine.getCommandName() + ": " + Messages.of(ex));
+          err.flush();
+          return BAD_INPUT;
+        });
+    return cl;
   }
 }

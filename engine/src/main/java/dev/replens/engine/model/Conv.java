@@ -1,7 +1,7 @@
 package dev.replens.engine.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.ArrayList;
@@ -20,13 +20,8 @@ import java.util.Objects;
  * @param bias whether the conv adds a learnable bias
  */
 @JsonPropertyOrder({"id", "outChannels", "kernel", "groups", "bias"})
-public record Conv(
-    String id,
-    int outChannels,
-    @JsonIgnore int kernelH,
-    @JsonIgnore int kernelW,
-    @JsonProperty("groups") int groups,
-    boolean bias)
+@JsonIgnoreProperties({"kernelH", "kernelW"})
+public record Conv(String id, int outChannels, int kernelH, int kernelW, int groups, boolean bias)
     implements Op {
 
   public Conv {

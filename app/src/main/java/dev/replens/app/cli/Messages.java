@@ -1,0 +1,20 @@
+package dev.replens.app.cli;
+
+/** Turns exceptions into one-line messages for people. */
+final class Messages {
+
+  private Messages() {}
+
+  /** The exception's message on one line, with its kind only when the message is empty. */
+  static String of(Throwable t) {
+    Throwable cause = t;
+    while (cause.getMessage() == null && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    String m = cause.getMessage();
+    if (m == null || m.isBlank()) {
+      return "unexpected " + cause.getClass().getSimpleName();
+    }
+    return m.replace('\n', ' ').trim();
+  }
+}
