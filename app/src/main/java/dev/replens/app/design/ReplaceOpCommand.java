@@ -4,6 +4,8 @@ import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Branch;
 import dev.replens.engine.model.Op;
+import dev.replens.engine.model.WeightInit;
+import dev.replens.engine.model.Weights;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -37,6 +39,22 @@ public final class ReplaceOpCommand extends DocumentEdit {
       throw new IllegalArgumentException("no op '" + opId + "' in '" + branchId + "'");
     }
     return doc.withBlock(spec.withBranch(b.withOp(i, replacement)));
+  }
+
+  /** A renamed op keeps its weights under its new id. */
+  @Override
+  Weights weightsFor(DesignDocument edited, DesignSession s) {
+    Weights w = s.weights();
+    if (!opId.equals(replacement.id())) {
+      String from = branchId + "." + opId + ".";
+      String to = branchId + "." + replacement.id() + ".";
+      for (String key : List.copyOf(w.keys())) {
+        if (key.startsWith(from)) {
+          w = w.with(to + key.substring(from.length()), w.get(key));
+        }
+      }
+    }
+    return WeightInit.complete(edited.block(), w, s.seed(), false).restrictTo(edited.block());
   }
 
   @Override
