@@ -1,0 +1,228 @@
+package dev.replens.engine.io.npz;
+
+import dev.replens.engine.io.WeightFileException;
+import dev.replens.engine.io.npz.NpyHeader.NpyFormatException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Enumeration;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipFile;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads NumPy {@code .npz} archives (what {@code numpy.savez} writes, e.g. a PyTorch state dict
+ * saved as {@code np.savez(path, **{k: v.numpy() for k, v in sd.items()})}).
+ *
+ * <p>The archive is opened with the JDK's zip classes. Every entry's {@code .npy} header is parsed
+ * and checked here first: ND4J's own {@code createFromNpzFile} fails with a bare
+ * NumberFormatException on 0-d entries, and its native npy reader trusts the header, so a truncated
+ * entry would be read past its end. Only entries whose header is valid, C-ordered, of a supported
+ * type and backed by enough bytes are handed to ND4J's npy parser ({@link
+ * Nd4j#createNpyFromByteArray}).
+ *
+ * <p>Supported element types: float32, float64, int32, int64, in either byte order. 0-d entries are
+ * skipped and listed in {@link NpzArchive#scalars()}.
+ */
+public final class NpzReader {
+
+  private static final Logger LOG = LoggerFactory.getLogger(NpzReader.class);
+
+  private NpzReader() {}
+
+  /**
+   * Reads every array of an {@code .npz} file.
+   *
+   * @throws WeightFileException if the file is missing, not a zip archive, or holds an entry that
+   *     is not a readable array (truncated, damaged, Fortran-ordered, or of an unsupported type);
+   *     the message names the file and the entry
+   */
+  public static NpzArchive read(Path file) throws WeightFileException {
+    if (!Files.exists(file)) {
+      throw new WeightFileException(file, "The weight file '" + file + "' doesn't exist.");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new WeightFileException(file, "'" + file + "' is a folder, not an .npz file.");
+    }
+    Map<String, INDArray> arrays = new LinkedHashMap<>();
+    Set<String> scalars = new LinkedHashSet<>();
+    try (ZipFile zip = new ZipFile(file.toFile())) {
+      Enumeration<? extends ZipEntry> entries = zip.entries();
+      while (entries.hasMoreElements()) {
+        ZipEntry e = entries.nextElement();
+        if (e.isDirectory()) {
+          continue;
+        }
+        if (!e.getName().endsWith(".npy")) {
+          throw new WeightFileException(
+              file,
+              "'"
+                  + file.getFileName()
+                  + "' holds '"
+                  + e.getName()
+                  + "', which is not an .npy array; an .npz file holds only .npy arrays.");
+        }
+        String name = e.getName().substring(0, e.getName().length() - ".npy".length());
+        byte[] bytes = readEntry(file, zip, e, name);
+        Optional<INDArray> a = decode(file, name, bytes);
+        if (a.isPresent()) {
+          arrays.put(name, a.get());
+        } else {
+          scalars.add(name);
+        }
+      }
+    } catch (ZipException e) {
+      throw new WeightFileException(
+          file,
+          "'"
+              + file.getFileName()
+              + "' is not a readable .npz file: it can't be opened as a zip archive ("
+              + e.getMessage()
+              + "). It may be truncated, or not an .npz file at all.",
+          e);
+    } catch (IOException e) {
+      throw new WeightFileException(
+          file, "Can't read '" + file.getFileName() + "': " + e.getMessage(), e);
+    }
+    LOG.debug(
+        "read {}: {} arrays, {} 0-d entries skipped",
+        file.getFileName(),
+        arrays.size(),
+        scalars.size());
+    return new NpzArchive(file, arrays, scalars);
+  }
+
+  private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, String name)
+      throws WeightFileException {
+    try (InputStream in = zip.getInputStream(e)) {
+      return in.readAllBytes();
+    } catch (IOException ex) {
+      // CRC mismatches, bad deflate data and cut-off entries all end up here.
+      throw new WeightFileException(
+          file, entry(file, name) + " is damaged and can't be read (" + ex.getMessage() + ").", ex);
+    }
+  }
+
+  /** The array, or empty for a 0-d entry. */
+  static Optional<INDArray> decode(Path file, String name, byte[] bytes)
+      throws WeightFileException {
+    NpyHeader h;
+    try {
+      h = NpyHeader.parse(bytes);
+    } catch (NpyFormatException ex) {
+      throw new WeightFileException(file, entry(file, name) + " " + ex.getMessage() + ".", ex);
+    }
+    String descr = h.descr();
+    char order = NpyType.hasOrderMark(descr) ? descr.charAt(0) : '=';
+    String code = NpyType.hasOrderMark(descr) ? descr.substring(1) : descr;
+    NpyType type =
+        NpyType.ofCode(code)
+            .orElseThrow(
+                () ->
+                    new WeightFileException(
+                        file,
+                        entry(file, name)
+                            + " holds "
+                            + NpyType.describe(descr)
+                            + " values ('"
+                            + descr
+                            + "'); RepLens reads float32, float64, int32 and int64 arrays."
+                            + " Convert it (e.g. tensor.float()) and save again."));
+    if (h.fortranOrder()) {
+      throw new WeightFileException(
+          file,
+          entry(file, name)
+              + " is stored in Fortran (column-major) order; RepLens reads C-ordered arrays."
+              + " Save it with numpy.ascontiguousarray(...).");
+    }
+    long count;
+    try {
+      count = h.count();
+    } catch (ArithmeticException ex) {
+      throw new WeightFileException(
+          file, entry(file, name) + " announces an impossibly large shape.", ex);
+    }
+    long needed = count * type.size();
+    long available = bytes.length - (long) h.dataOffset();
+    if (available < needed) {
+      throw new WeightFileException(
+          file,
+          entry(file, name)
+              + " is truncated: its header announces "
+              + type.numpyName()
+              + " "
+              + Arrays.toString(h.shape())
+              + " ("
+              + needed
+              + " bytes of data) but only "
+              + available
+              + " bytes follow.");
+    }
+    if (h.shape().length == 0) {
+      return Optional.empty();
+    }
+    if (count == 0) {
+      return Optional.of(Nd4j.create(type.dataType(), h.shape(), 'c'));
+    }
+    byte[] normalized = normalize(bytes, h, type, order == '>');
+    INDArray a;
+    try {
+      a = Nd4j.createNpyFromByteArray(normalized);
+    } catch (RuntimeException ex) {
+      throw new WeightFileException(
+          file, entry(file, name) + " can't be read as an array (" + ex.getMessage() + ").", ex);
+    }
+    if (NpyType.of(a.dataType()).orElse(null) != type || !Arrays.equals(a.shape(), h.shape())) {
+      throw new WeightFileException(
+          file,
+          entry(file, name)
+              + " was read as "
+              + a.dataType()
+              + " "
+              + Arrays.toString(a.shape())
+              + " although its header says "
+              + type.numpyName()
+              + " "
+              + Arrays.toString(h.shape())
+              + ".");
+    }
+    return Optional.of(a);
+  }
+
+  /**
+   * The entry as a canonical little-endian NumPy 1.0 {@code .npy} with exactly its data: the form
+   * ND4J's parser handles.
+   */
+  private static byte[] normalize(byte[] bytes, NpyHeader h, NpyType type, boolean bigEndian) {
+    byte[] header = NpyHeader.forWriting(type, h.shape()).encode();
+    int n = (int) (h.count() * type.size());
+    byte[] out = Arrays.copyOf(header, header.length + n);
+    System.arraycopy(bytes, h.dataOffset(), out, header.length, n);
+    if (bigEndian) {
+      int w = type.size();
+      for (int i = header.length; i < out.length; i += w) {
+        for (int j = 0; j < w / 2; j++) {
+          byte t = out[i + j];
+          out[i + j] = out[i + w - 1 - j];
+          out[i + w - 1 - j] = t;
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String entry(Path file, String name) {
+    return "Entry '" + name + "' of '" + file.getFileName() + "'";
+  }
+}
