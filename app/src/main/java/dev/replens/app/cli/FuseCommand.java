@@ -3,6 +3,13 @@ package dev.replens.app.cli;
 import dev.replens.engine.eval.Evaluator;
 import dev.replens.engine.eval.StepCheck;
 import dev.replens.engine.io.DesignDocument;
+import dev.replens.engine.io.DesignWeights;
+import dev.replens.engine.io.FusedExport;
+import dev.replens.engine.io.WeightFileException;
+import dev.replens.engine.io.family.BlockImporter;
+import dev.replens.engine.io.family.Family;
+import dev.replens.engine.io.family.Geometry;
+import dev.replens.engine.io.family.ImportedBlock;
 import dev.replens.engine.kernel.Kernel;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Problem;
@@ -13,6 +20,7 @@ import dev.replens.engine.pipeline.FusionPipeline;
 import dev.replens.engine.pipeline.Pipeline;
 import dev.replens.engine.pipeline.StageKind;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -36,6 +44,63 @@ import picocli.CommandLine.Spec;
 final class FuseCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
+
+  @Option(
+      names = "--family",
+      paramLabel = "F",
+      description =
+          "Import an official block's state dict: repvgg, acb, dbb, orepa, orepa-1x1, orepa-repvgg, orepa-large, dyrep-dbb.")
+  String family;
+
+  @Option(
+      names = "--weights",
+      paramLabel = "W.npz",
+      description =
+          "The weights: a PyTorch state dict with --family, or the design's own keys with --design.")
+  Path weightsFile;
+
+  @Option(names = "--in-channels", description = "With --family: the block's in channels.")
+  Integer inChannels;
+
+  @Option(names = "--out-channels", description = "With --family: the block's out channels.")
+  Integer outChannels;
+
+  @Option(names = "--kernel", description = "With --family: the kernel size K.")
+  Integer kernel;
+
+  @Option(
+      names = "--stride",
+      defaultValue = "1",
+      description = "With --family: the stride (default ${DEFAULT-VALUE}).")
+  int stride;
+
+  @Option(names = "--padding", description = "With --family: the padding (default K/2).")
+  Integer padding;
+
+  @Option(
+      names = "--groups",
+      defaultValue = "1",
+      description = "With --family: the groups (default ${DEFAULT-VALUE}).")
+  int groups;
+
+  @Option(
+      names = "--bn-eps",
+      defaultValue = "1e-5",
+      description =
+          "With --family: every BN's eps, which state dicts don't store (default ${DEFAULT-VALUE}).")
+  double bnEps;
+
+  @Option(
+      names = "--out",
+      paramLabel = "OUT.npz",
+      description = "Write the fused weight (OIHW) and bias here.")
+  Path out;
+
+  @Option(
+      names = "--deploy-names",
+      description =
+          "Name the fused arrays rbr_reparam.weight and rbr_reparam.bias, as RepVGG's deploy mode does.")
+  boolean deployNames;
 
   @Option(
       names = "--design",
@@ -67,10 +132,28 @@ final class FuseCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      Loaded block = load();
-      int code = report(block, out);
+      Loaded block = family != null ? loadFamily() : load();
+      Pipeline p = FusionPipeline.run(block.spec(), block.weights());
+      if (!p.complete()) {
+        throw new Inputs.BadInput("the block can't be fused: " + p.blockedBy());
+      }
+      int code = report(block, p, out);
+      if (this.out != null) {
+        FusedExport.write(
+            this.out,
+            p.fusedKernel(),
+            deployNames ? FusedExport.Naming.REPVGG_DEPLOY : FusedExport.Naming.PLAIN);
+        out.printf(
+            "wrote    %s (%s)%n",
+            this.out, deployNames ? "rbr_reparam.weight, rbr_reparam.bias" : "weight, bias");
+      }
       out.flush();
       return code;
+    } catch (WeightFileException e) {
+      out.flush();
+      err.println("replens fuse: " + Messages.of(e));
+      err.flush();
+      return RepLensCli.BAD_INPUT;
     } catch (Inputs.BadInput e) {
       out.flush();
       err.println("replens fuse: " + e.getMessage());
@@ -82,9 +165,55 @@ final class FuseCommand implements Callable<Integer> {
   /** A block with its weights and a line describing where they came from. */
   record Loaded(String title, BlockSpec spec, Weights weights, String weightsSource) {}
 
-  private Loaded load() throws Inputs.BadInput {
+  private Loaded loadFamily() throws Inputs.BadInput, WeightFileException {
+    if (design != null) {
+      throw new Inputs.BadInput("give either --family or --design, not both");
+    }
+    Family f;
+    try {
+      f = Family.fromName(family);
+    } catch (IllegalArgumentException e) {
+      throw new Inputs.BadInput(e.getMessage());
+    }
+    if (weightsFile == null || inChannels == null || outChannels == null || kernel == null) {
+      throw new Inputs.BadInput(
+          "--family needs --weights, --in-channels, --out-channels and --kernel");
+    }
+    Geometry g;
+    try {
+      g =
+          new Geometry(
+              inChannels,
+              outChannels,
+              kernel,
+              stride,
+              padding == null ? kernel / 2 : padding,
+              groups);
+    } catch (IllegalArgumentException e) {
+      throw new Inputs.BadInput(e.getMessage());
+    }
+    ImportedBlock b;
+    try {
+      b = BlockImporter.load(f, weightsFile, g, bnEps);
+    } catch (IllegalArgumentException e) {
+      throw new Inputs.BadInput(e.getMessage());
+    }
+    return new Loaded(
+        f.describe(),
+        b.spec(),
+        b.weights(),
+        weightsFile.getFileName()
+            + " ("
+            + (b.weights().dtype() == DataType.DOUBLE ? "float64" : "float32")
+            + ", BN eps "
+            + bnEps
+            + ")");
+  }
+
+  private Loaded load() throws Inputs.BadInput, WeightFileException {
     if (design == null) {
-      throw new Inputs.BadInput("give --design D.json (or a sample name)");
+      throw new Inputs.BadInput(
+          "give --design D.json (or a sample name), or --family F with --weights");
     }
     DesignDocument doc = Inputs.design(design);
     List<Problem> errors =
@@ -99,13 +228,20 @@ final class FuseCommand implements Callable<Integer> {
                   ? " (and " + (errors.size() - 1) + " more; see replens validate)"
                   : ""));
     }
-    DataType dt = dataType();
-    Weights w = WeightInit.forAnalysis(doc.block(), dt, seed);
-    return new Loaded(
-        doc.name().isEmpty() ? design : doc.name(),
-        doc.block(),
-        w,
-        "seeded random (seed " + seed + "), " + dtype);
+    String title = doc.name().isEmpty() ? design : doc.name();
+    if (weightsFile != null) {
+      Weights w = DesignWeights.read(weightsFile, doc.block());
+      return new Loaded(
+          title,
+          doc.block(),
+          w,
+          weightsFile.getFileName()
+              + " ("
+              + (w.dtype() == DataType.DOUBLE ? "float64" : "float32")
+              + ")");
+    }
+    Weights w = WeightInit.forAnalysis(doc.block(), dataType(), seed);
+    return new Loaded(title, doc.block(), w, "seeded random (seed " + seed + "), " + dtype);
   }
 
   private DataType dataType() throws Inputs.BadInput {
@@ -131,7 +267,7 @@ final class FuseCommand implements Callable<Integer> {
     }
   }
 
-  private int report(Loaded b, PrintWriter out) throws Inputs.BadInput {
+  private int report(Loaded b, Pipeline p, PrintWriter out) throws Inputs.BadInput {
     BlockSpec s = b.spec();
     out.printf(
         "design   %s: %d→%d, K=%d, stride %d, padding %d, groups %d, %d branches%n",
@@ -144,10 +280,6 @@ final class FuseCommand implements Callable<Integer> {
         s.groups(),
         s.branches().size());
     out.printf("weights  %s%n", b.weightsSource());
-    Pipeline p = FusionPipeline.run(s, b.weights());
-    if (!p.complete()) {
-      throw new Inputs.BadInput("the block can't be fused: " + p.blockedBy());
-    }
     int[] hw = probeSize();
     var x = Evaluator.probe(s, b.weights().dtype(), seed, hw[0], hw[1]);
     List<StepCheck> checks = Evaluator.check(p, x);

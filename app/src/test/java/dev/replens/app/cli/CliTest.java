@@ -78,4 +78,120 @@ class CliTest {
     assertThat(r.code()).isZero();
     assertThat(r.out()).containsPattern("float32 +median +[0-9.]+ ms +[0-9.]+ GFLOP/s");
   }
+
+  private static final Path GOLDEN = Path.of("..", "engine", "src", "test", "resources", "golden");
+
+  @Test
+  void fuseImportsAFamilyAndWritesDeployNames(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("fused.npz");
+    Run r =
+        run(
+            "fuse",
+            "--family",
+            "dbb",
+            "--weights",
+            GOLDEN.resolve("dbb_k3_c4to8_f64.npz").toString(),
+            "--in-channels",
+            "4",
+            "--out-channels",
+            "8",
+            "--kernel",
+            "3",
+            "--out",
+            out.toString(),
+            "--deploy-names");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).contains("float64").contains("rbr_reparam.weight");
+    var fused = dev.replens.engine.io.npz.NpzReader.read(out);
+    var expected =
+        dev.replens.engine.io.npz.NpzReader.read(GOLDEN.resolve("dbb_k3_c4to8_f64.expected.npz"));
+    double diff =
+        fused
+            .arrays()
+            .get("rbr_reparam.weight")
+            .sub(expected.arrays().get("weight"))
+            .amaxNumber()
+            .doubleValue();
+    assertThat(diff).isLessThan(1e-12);
+  }
+
+  @Test
+  void corruptWeightFileIsBadInputInOneLine(@TempDir Path dir) throws Exception {
+    Path bad = Files.writeString(dir.resolve("bad.npz"), "this is not a zip archive");
+    Run r =
+        run(
+            "fuse",
+            "--family",
+            "repvgg",
+            "--weights",
+            bad.toString(),
+            "--in-channels",
+            "8",
+            "--out-channels",
+            "8",
+            "--kernel",
+            "3");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).contains("bad.npz").doesNotContain("Exception");
+  }
+
+  @Test
+  void wrongGeometryAndMissingKeysAreListed(@TempDir Path dir) throws Exception {
+    Run r =
+        run(
+            "fuse",
+            "--family",
+            "repvgg",
+            "--weights",
+            GOLDEN.resolve("repvgg_k3_c8_id_f32.npz").toString(),
+            "--in-channels",
+            "4",
+            "--out-channels",
+            "8",
+            "--kernel",
+            "3");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("repvgg_k3_c8_id_f32.npz");
+  }
+
+  @Test
+  void unknownFamilyListsTheFamilies() {
+    Run r =
+        run(
+            "fuse",
+            "--family",
+            "resnet",
+            "--weights",
+            "x.npz",
+            "--in-channels",
+            "8",
+            "--out-channels",
+            "8",
+            "--kernel",
+            "3");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("orepa-large");
+  }
+
+  @Test
+  void designWithItsOwnWeightsFile(@TempDir Path dir) throws Exception {
+    var doc = dev.replens.engine.samples.SampleCatalog.load("repvgg");
+    var w =
+        dev.replens.engine.model.WeightInit.forAnalysis(
+            doc.block(), org.nd4j.linalg.api.buffer.DataType.DOUBLE, 9);
+    Path wf = dir.resolve("w.npz");
+    dev.replens.engine.io.DesignWeights.write(wf, w);
+    Run ok = run("fuse", "--design", "repvgg", "--weights", wf.toString());
+    assertThat(ok.code()).as(ok.err()).isZero();
+    assertThat(ok.out()).contains("w.npz (float64)");
+    var withNan =
+        w.with(
+            "rbr_1x1.bn.running_var",
+            w.get("rbr_1x1.bn.running_var").dup().putScalar(2, Double.NaN));
+    dev.replens.engine.io.DesignWeights.write(wf, withNan);
+    Run nan = run("fuse", "--design", "repvgg", "--weights", wf.toString());
+    assertThat(nan.code()).isEqualTo(2);
+    assertThat(nan.err()).contains("rbr_1x1.bn.running_var").contains("NaN");
+  }
 }
