@@ -206,7 +206,7 @@ final class FuseCommand implements Callable<Integer> {
             + " ("
             + (b.weights().dtype() == DataType.DOUBLE ? "float64" : "float32")
             + ", BN eps "
-            + bnEps
+            + String.format(java.util.Locale.ROOT, "%g", bnEps)
             + ")");
   }
 
@@ -270,7 +270,7 @@ final class FuseCommand implements Callable<Integer> {
   private int report(Loaded b, Pipeline p, PrintWriter out) throws Inputs.BadInput {
     BlockSpec s = b.spec();
     out.printf(
-        "design   %s: %d→%d, K=%d, stride %d, padding %d, groups %d, %d branches%n",
+        "design   %s: %d→%d, K=%d, stride %d, padding %d, groups %d, %d %s%n",
         b.title(),
         s.inChannels(),
         s.outChannels(),
@@ -278,7 +278,8 @@ final class FuseCommand implements Callable<Integer> {
         s.stride(),
         s.padding(),
         s.groups(),
-        s.branches().size());
+        s.branches().size(),
+        s.branches().size() == 1 ? "branch" : "branches");
     out.printf("weights  %s%n", b.weightsSource());
     int[] hw = probeSize();
     var x = Evaluator.probe(s, b.weights().dtype(), seed, hw[0], hw[1]);
