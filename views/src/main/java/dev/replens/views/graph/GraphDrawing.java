@@ -359,6 +359,11 @@ final class GraphDrawing extends Group {
     frame(progress.get());
   }
 
+  /** The insertion marker shown while something is dragged over a drop target. */
+  Region marker() {
+    return marker;
+  }
+
   /** Shows the insertion marker of a drop target, or hides it for null. */
   void showMarker(DropTarget target) {
     if (target == null) {

@@ -14,6 +14,7 @@ import javafx.scene.Node;
 import javafx.scene.Scene;
 import javafx.scene.input.MouseButton;
 import javafx.scene.layout.BorderPane;
+import javafx.scene.layout.Region;
 import javafx.stage.Stage;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -67,7 +68,17 @@ class BlockGraphGestureTest {
     Point2D target =
         probe.between(
             GraphElement.op("dbb_1x1_kxk", "conv2"), GraphElement.op("dbb_1x1_kxk", "bn2"));
-    drag(robot, probe.node(GraphElement.op("dbb_1x1_kxk", "conv1")), target);
+    robot.drag(probe.node(GraphElement.op("dbb_1x1_kxk", "conv1")), MouseButton.PRIMARY);
+    robot.moveTo(robot.point(target));
+    // While dragging, the insertion marker stands on the arrow between conv2 and bn2.
+    Region marker = probe.drawing().marker();
+    assertThat(marker.isVisible()).isTrue();
+    Rectangle2D conv2 = probe.box(GraphElement.op("dbb_1x1_kxk", "conv2"));
+    Rectangle2D bn2 = probe.box(GraphElement.op("dbb_1x1_kxk", "bn2"));
+    double mx = marker.getLayoutX() + marker.getWidth() / 2;
+    assertThat(mx).isBetween(conv2.getMaxX(), bn2.getMinX());
+    robot.drop();
+    assertThat(marker.isVisible()).isFalse();
     // conv1 leaves index 0 and lands between conv2 and bn2: [bn1, conv2, conv1, bn2].
     assertThat(edits).containsExactly(new GraphEdit.MoveOp("dbb_1x1_kxk", 0, "dbb_1x1_kxk", 2));
     assertThat(view.getNodeOffsets()).isEmpty();
@@ -121,6 +132,22 @@ class BlockGraphGestureTest {
     drag(robot, probe.lane("rbr_dense").label(), below);
     assertThat(edits).containsExactly(new GraphEdit.MoveBranch("rbr_dense", 0, 2));
     assertThat(probe.lane("rbr_dense").getTranslateY()).isZero();
+  }
+
+  @Test
+  void draggingEmptySpacePansTheGraph(FxRobot robot) {
+    javafx.geometry.Bounds before = probe.sceneBounds(probe.node(GraphElement.SUM));
+    Point2D corner =
+        robot
+            .point(probe.skin().viewport())
+            .atPosition(javafx.geometry.Pos.TOP_LEFT)
+            .atOffset(new Point2D(20, 20))
+            .query();
+    robot.drag(corner, MouseButton.PRIMARY).dropTo(robot.point(corner.add(70, 40)));
+    javafx.geometry.Bounds after = probe.sceneBounds(probe.node(GraphElement.SUM));
+    assertThat(after.getMinX() - before.getMinX()).isCloseTo(70, within(1.0));
+    assertThat(after.getMinY() - before.getMinY()).isCloseTo(40, within(1.0));
+    assertThat(edits).isEmpty();
   }
 
   // ------------------------------------------------------------------ palette drops
