@@ -1,18 +1,92 @@
 package dev.replens.app;
 
+import dev.replens.app.files.RecentFiles;
+import dev.replens.app.files.RecoveryStore;
+import dev.replens.engine.io.DesignDocument;
+import dev.replens.engine.samples.SampleCatalog;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.util.Optional;
 import javafx.application.Application;
-import javafx.scene.Scene;
-import javafx.scene.control.Label;
+import javafx.application.Platform;
 import javafx.stage.Stage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** The RepLens desktop application. */
+/**
+ * The RepLens desktop application. It opens on the RepVGG sample, or, if the last session ended
+ * without closing cleanly, offers to restore the unsaved design first.
+ */
 public final class RepLensApp extends Application {
 
+  private static final Logger LOG = LoggerFactory.getLogger(RepLensApp.class);
+
+  /** The sample shown at start-up. */
+  public static final String START_SAMPLE = "repvgg";
+
+  private MainWindow window;
+
   @Override
-  public void start(Stage stage) {
-    stage.setTitle("RepLens");
-    stage.setScene(new Scene(new Label("RepLens"), 1280, 800));
+  public void start(Stage stage) throws Exception {
+    Thread.setDefaultUncaughtExceptionHandler((t, e) -> unexpected(e));
+    RecoveryStore recovery = RecoveryStore.standard();
+    DesignDocument initial = SampleCatalog.load(START_SAMPLE);
+    Optional<RecoveryStore.Recovered> left = recovery.load();
+    boolean restore = false;
+    if (left.isPresent()) {
+      RecoveryStore.Recovered r = left.get();
+      String when =
+          DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm")
+              .withZone(ZoneId.systemDefault())
+              .format(r.savedAt());
+      String name =
+          r.design().name().isEmpty() ? "an untitled design" : "“" + r.design().name() + "”";
+      restore =
+          Dialogs.confirm(
+              null,
+              "RepLens did not close properly",
+              "Your unsaved changes to "
+                  + name
+                  + (r.originalFile() == null ? "" : " (" + r.originalFile() + ")")
+                  + " from "
+                  + when
+                  + " were kept. Restore them?",
+              "Restore",
+              "Discard");
+      if (restore) {
+        initial = r.design();
+      } else {
+        recovery.clear();
+      }
+    }
+    window = new MainWindow(stage, initial, RecentFiles.standard(), recovery);
+    if (restore) {
+      window.session().markSaved(left.get().originalFile());
+      window.markRestored(left.get().originalFile());
+    }
     stage.show();
+    Platform.runLater(window.graph()::fitToView);
+  }
+
+  /** Never dies with a stack trace: logs it, keeps a recovery copy, and tells the user. */
+  private void unexpected(Throwable e) {
+    LOG.error("unexpected error", e);
+    Runnable show =
+        () -> {
+          if (window != null) {
+            window.saveRecoveryNow();
+          }
+          Dialogs.error(
+              window == null ? null : window.stage(),
+              "Something went wrong",
+              Messages.of(e)
+                  + "\n\nRepLens keeps running, and a recovery copy of your design was written.");
+        };
+    if (Platform.isFxApplicationThread()) {
+      show.run();
+    } else {
+      Platform.runLater(show);
+    }
   }
 
   public static void main(String[] args) {

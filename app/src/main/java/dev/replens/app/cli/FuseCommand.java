@@ -1,5 +1,6 @@
 package dev.replens.app.cli;
 
+import dev.replens.app.Messages;
 import dev.replens.engine.eval.Evaluator;
 import dev.replens.engine.eval.StepCheck;
 import dev.replens.engine.io.DesignDocument;

@@ -1,5 +1,6 @@
 package dev.replens.app.cli;
 
+import dev.replens.app.Messages;
 import java.io.PrintWriter;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;

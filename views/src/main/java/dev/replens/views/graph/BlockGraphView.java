@@ -24,6 +24,7 @@ import javafx.collections.ObservableMap;
 import javafx.collections.ObservableSet;
 import javafx.event.EventHandler;
 import javafx.geometry.Point2D;
+import javafx.scene.Node;
 import javafx.scene.control.Control;
 import javafx.scene.control.Skin;
 import javafx.util.Duration;
@@ -353,6 +354,22 @@ public class BlockGraphView extends Control {
   @Override
   protected Skin<?> createDefaultSkin() {
     return new BlockGraphSkin(this);
+  }
+
+  /**
+   * The node drawn for an element (an op node, a lane, or a fixed node such as Σ), if the skin has
+   * drawn it: for lessons that point at a node, and for tests.
+   */
+  public Optional<Node> lookupElement(GraphElement element) {
+    if (!(getSkin() instanceof BlockGraphSkin skin)) {
+      return Optional.empty();
+    }
+    GraphDrawing d = skin.drawing();
+    Node n = d.nodeView(element);
+    if (n == null && element.opId() == null) {
+      n = d.laneView(element);
+    }
+    return Optional.ofNullable(n);
   }
 
   @Override

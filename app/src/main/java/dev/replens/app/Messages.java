@@ -1,12 +1,12 @@
-package dev.replens.app.cli;
+package dev.replens.app;
 
 /** Turns exceptions into one-line messages for people. */
-final class Messages {
+public final class Messages {
 
   private Messages() {}
 
   /** The exception's message on one line, with its kind only when the message is empty. */
-  static String of(Throwable t) {
+  public static String of(Throwable t) {
     Throwable cause = t;
     while (cause.getMessage() == null && cause.getCause() != null) {
       cause = cause.getCause();
