@@ -2,6 +2,7 @@ package dev.replens.app.cli;
 
 import dev.replens.engine.eval.ConvOps;
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.kernel.KernelSnapshot;
 import dev.replens.engine.model.Activation;
 import dev.replens.engine.model.AvgPool;
 import dev.replens.engine.model.BatchNorm;
@@ -13,6 +14,9 @@ import dev.replens.engine.model.Weights;
 import dev.replens.engine.pipeline.Equivalents;
 import dev.replens.engine.pipeline.FusionPipeline;
 import dev.replens.engine.pipeline.Pipeline;
+import dev.replens.views.heatmap.ChannelWindow;
+import dev.replens.views.heatmap.HeatmapGeometry;
+import dev.replens.views.heatmap.KernelHeatmapRenderer;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.List;
@@ -30,7 +34,11 @@ import picocli.CommandLine.Spec;
     name = "bench",
     description = "Benchmarks. Each reports the median of repeated runs after a warm-up.",
     mixinStandardHelpOptions = true,
-    subcommands = {BenchCommand.Fuse.class, BenchCommand.ConvThroughput.class})
+    subcommands = {
+      BenchCommand.Fuse.class,
+      BenchCommand.ConvThroughput.class,
+      BenchCommand.Heatmap.class
+    })
 final class BenchCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
@@ -171,6 +179,56 @@ final class BenchCommand implements Callable<Integer> {
         out.printf(
             "  %-8s median %8.2f ms   %7.2f GFLOP/s%n",
             dt == DataType.FLOAT ? "float32" : "float64", median(ms), flops / (median(ms) * 1e6));
+      }
+      out.flush();
+      return RepLensCli.OK;
+    }
+  }
+
+  /** {@code bench heatmap}: how long re-rendering a kernel heatmap takes. */
+  @Command(
+      name = "heatmap",
+      description = "Time re-rendering a kernel heatmap (default 64x64 channels of 3x3 taps).",
+      mixinStandardHelpOptions = true)
+  static final class Heatmap implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Option(names = "--channels", defaultValue = "64")
+    int channels;
+
+    @Option(names = "--kernel", defaultValue = "3")
+    int kernel;
+
+    @Option(names = "--runs", defaultValue = "200")
+    int runs;
+
+    @Override
+    public Integer call() {
+      PrintWriter out = spec.commandLine().getOut();
+      Kernel k = Kernel.of(Nd4j.randn(DataType.DOUBLE, channels, channels, kernel, kernel), 1);
+      KernelSnapshot snap = k.snapshot();
+      ChannelWindow all = new ChannelWindow(0, channels, 0, channels);
+      out.printf(
+          "bench heatmap: %dx%d channels of %dx%d taps, every tap re-coloured each run, %d runs%n",
+          channels, channels, kernel, kernel, runs);
+      for (int tap : new int[] {4, 8}) {
+        HeatmapGeometry g = HeatmapGeometry.of(channels, channels, kernel, kernel, tap);
+        int[][] buffer = new int[1][];
+        double[] ms =
+            time(
+                20,
+                runs,
+                () ->
+                    buffer[0] =
+                        KernelHeatmapRenderer.render(snap, all, g, snap.maxAbs(), buffer[0]));
+        out.printf(
+            "  %d px taps (%4d x %4d px)   median %6.2f ms   p95 %6.2f ms   %s 16 ms frame budget%n",
+            tap,
+            g.width(),
+            g.height(),
+            median(ms),
+            ms[(int) (ms.length * 0.95)],
+            ms[(int) (ms.length * 0.95)] < 16 ? "within the" : "OVER the");
       }
       out.flush();
       return RepLensCli.OK;
