@@ -55,6 +55,7 @@ public final class KernelsPane extends TabPane {
     heatmaps.setId("heatmapRow");
     ScrollPane scroll = new ScrollPane(heatmaps);
     scroll.setFitToHeight(true);
+    scroll.setFitToWidth(true);
     contributions.setTitle("Contributions to one tap");
     contributions.setId("contributionChart");
     hint.getStyleClass().add("kernels-hint");
@@ -124,8 +125,10 @@ public final class KernelsPane extends TabPane {
         KernelHeatmap h = new KernelHeatmap();
         h.setTitle(id.equals(FUSED) ? "fused (Σ)" : id);
         h.setId("heatmap-" + id);
-        h.setPrefWidth(250);
+        h.setPrefWidth(snaps.size() == 1 ? 520 : 250);
         h.setMinWidth(200);
+        h.setMaxWidth(snaps.size() == 1 ? 760 : 420);
+        HBox.setHgrow(h, javafx.scene.layout.Priority.ALWAYS);
         h.setShowBias(id.equals(FUSED));
         h.selectedTapProperty().addListener((o, a, b) -> onSelect(b));
         h.hoveredTapProperty().addListener((o, a, b) -> hovered.set(b));

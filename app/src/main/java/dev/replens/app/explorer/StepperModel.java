@@ -4,6 +4,7 @@ import dev.replens.engine.eval.StepCheck;
 import dev.replens.engine.pipeline.Equivalents;
 import dev.replens.engine.pipeline.StageKind;
 import dev.replens.engine.pipeline.Step;
+import dev.replens.engine.pipeline.TransformKind;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ObjectProperty;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -48,7 +49,9 @@ public final class StepperModel {
     int i = Math.max(0, Math.min(index.get(), a.pipeline().steps().size() - 1));
     step.set(a.pipeline().steps().get(i));
     check.set(i < a.checks().size() ? a.checks().get(i) : null);
-    equivalents.set(a.equivalents().get(i));
+    // At "add branches" the block has just become one conv; show the kernels being added.
+    boolean adding = step.get().transform() == TransformKind.ADD_BRANCHES && i > 0;
+    equivalents.set(a.equivalents().get(adding && a.equivalents().get(i - 1) != null ? i - 1 : i));
   }
 
   /** The number of steps, or 0 before the first analysis. */

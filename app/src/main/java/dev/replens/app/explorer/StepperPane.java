@@ -99,8 +99,11 @@ public final class StepperPane extends VBox {
     stageSummary.getStyleClass().add("stage-summary");
     stageSummary.setWrapText(true);
     badge.setId("stepBadge");
+    title.setWrapText(true);
+    badge.setMinWidth(Region.USE_PREF_SIZE);
     HBox head = new HBox(12, title, badge);
-    head.setAlignment(Pos.CENTER_LEFT);
+    head.setAlignment(Pos.TOP_LEFT);
+    HBox.setHgrow(title, Priority.ALWAYS);
     formula.getStyleClass().add("step-formula");
     formula.setId("stepFormula");
 
