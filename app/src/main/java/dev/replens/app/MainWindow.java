@@ -69,6 +69,8 @@ import javafx.scene.control.MenuItem;
 import javafx.scene.control.ProgressIndicator;
 import javafx.scene.control.SeparatorMenuItem;
 import javafx.scene.control.SplitPane;
+import javafx.scene.control.Tab;
+import javafx.scene.control.TabPane;
 import javafx.scene.control.TitledPane;
 import javafx.scene.control.ToolBar;
 import javafx.scene.control.Tooltip;
@@ -116,6 +118,7 @@ public final class MainWindow {
   private final Label viewingBanner = new Label();
   private final Menu recentMenu = new Menu("Open _Recent");
   private final PauseTransition autosave = new PauseTransition(Duration.millis(800));
+  private final TabPane workspaces = new TabPane();
   private boolean syncingGraph;
 
   /** Builds the window on {@code stage}, showing {@code initial}. */
@@ -131,7 +134,14 @@ public final class MainWindow {
 
     BorderPane root = new BorderPane();
     root.setTop(new VBox(menuBar(), toolBar()));
-    root.setCenter(center());
+    Tab explorerTab = new Tab("Explorer", center());
+    explorerTab.setId("explorerTab");
+    workspaces.getTabs().add(explorerTab);
+    workspaces.setTabClosingPolicy(TabPane.TabClosingPolicy.UNAVAILABLE);
+    workspaces.setId("workspaces");
+    workspaces.getStyleClass().add("workspaces");
+    addWorkspaces();
+    root.setCenter(workspaces);
     root.setBottom(statusBar());
     root.getStyleClass().add("main-window");
 
@@ -174,6 +184,24 @@ public final class MainWindow {
   }
 
   // ---------------------------------------------------------------- layout
+
+  /** The workspaces beside the explorer; each gets the session and works on the same design. */
+  private void addWorkspaces() {
+    // One line per workspace: workspaces.getTabs().add(new Tab(title, new XPane(session, ...)));
+  }
+
+  /** Shows the workspace tab with this id ({@code explorerTab}, ...). */
+  public void showWorkspace(String tabId) {
+    workspaces.getTabs().stream()
+        .filter(t -> tabId.equals(t.getId()))
+        .findFirst()
+        .ifPresent(t -> workspaces.getSelectionModel().select(t));
+  }
+
+  /** The workspace tabs. */
+  public TabPane workspaces() {
+    return workspaces;
+  }
 
   private Node center() {
     TitledPane paletteBox = new TitledPane("Palette", palette);
