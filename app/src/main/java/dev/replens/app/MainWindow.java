@@ -248,13 +248,13 @@ public final class MainWindow {
 
     stepperPane.setId("stepper");
     VBox details = stepperPane.details();
-    details.setPrefWidth(420);
+    details.setPrefWidth(340);
     details.setMinWidth(300);
     javafx.scene.control.ScrollPane detailsScroll = new javafx.scene.control.ScrollPane(details);
     detailsScroll.setFitToWidth(true);
     detailsScroll.getStyleClass().add("step-details-scroll");
     SplitPane work = new SplitPane(detailsScroll, kernels);
-    work.setDividerPositions(0.3);
+    work.setDividerPositions(0.25);
     SplitPane.setResizableWithParent(detailsScroll, false);
     BorderPane bottom = new BorderPane();
     bottom.setTop(stepperPane);
@@ -262,7 +262,7 @@ public final class MainWindow {
     bottom.getStyleClass().add("fusion-area");
     SplitPane all = new SplitPane(top, bottom);
     all.setOrientation(Orientation.VERTICAL);
-    all.setDividerPositions(0.46);
+    all.setDividerPositions(0.42);
     return all;
   }
 

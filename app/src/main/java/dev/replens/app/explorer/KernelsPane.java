@@ -74,7 +74,7 @@ public final class KernelsPane extends TabPane {
     right.setPadding(new Insets(8));
     right.setMinWidth(230);
     SplitPane split = new SplitPane(scroll, right);
-    split.setDividerPositions(0.76);
+    split.setDividerPositions(0.8);
     Tab kernels = new Tab("Kernels", split);
     kernels.setId("kernelsTab");
     errorMap.setTitle("|fused − training| over the feature map");
