@@ -18,6 +18,7 @@ import dev.replens.app.explorer.StepperModel;
 import dev.replens.app.explorer.StepperPane;
 import dev.replens.app.files.RecentFiles;
 import dev.replens.app.files.RecoveryStore;
+import dev.replens.app.lessons.LessonPanel;
 import dev.replens.engine.eval.StepCheck;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.io.DesignFormatException;
@@ -119,6 +120,7 @@ public final class MainWindow {
   private final Menu recentMenu = new Menu("Open _Recent");
   private final PauseTransition autosave = new PauseTransition(Duration.millis(800));
   private final TabPane workspaces = new TabPane();
+  private final LessonPanel lessons;
   private boolean syncingGraph;
 
   /** Builds the window on {@code stage}, showing {@code initial}. */
@@ -142,6 +144,8 @@ public final class MainWindow {
     workspaces.getStyleClass().add("workspaces");
     addWorkspaces();
     root.setCenter(workspaces);
+    lessons = new LessonPanel(this);
+    root.setRight(lessons);
     root.setBottom(statusBar());
     root.getStyleClass().add("main-window");
 
@@ -325,6 +329,7 @@ public final class MainWindow {
             exportFused,
             exportDeploy,
             exportPng,
+            item("Export Lesson/Run _Report…", "Ctrl+R", () -> lessons.exportReport()),
             new SeparatorMenuItem(),
             quit);
 
@@ -384,6 +389,7 @@ public final class MainWindow {
     Menu help = new Menu("_Help");
     help.getItems()
         .addAll(
+            item("_Lessons…", "Ctrl+L", () -> lessons.showChooser()),
             item("_Keyboard Shortcuts", "F1", this::showShortcuts),
             item("_About RepLens", null, this::about));
     MenuBar bar = new MenuBar(file, edit, view, fusion, help);
@@ -999,7 +1005,9 @@ public final class MainWindow {
             "Alt+→ / Alt+←  next / previous fusion step",
             "Ctrl+→ / Ctrl+←  next / previous stage",
             "Ctrl+Home  training form (edit)    Ctrl+End  fused conv",
-            "Ctrl+= / Ctrl+-  zoom    Ctrl+0 or F  fit to view"));
+            "Ctrl+= / Ctrl+-  zoom    Ctrl+0 or F  fit to view",
+            "Ctrl+L  lessons    PageDown / PageUp  next / previous lesson step",
+            "Ctrl+R  export the lesson/run report"));
   }
 
   private void about() {
@@ -1034,6 +1042,11 @@ public final class MainWindow {
 
   public Stage stage() {
     return stage;
+  }
+
+  /** The lesson drawer. */
+  public LessonPanel lessons() {
+    return lessons;
   }
 
   /** Saves to a file without a dialog (tests and scripted use). */

@@ -100,10 +100,9 @@ public final class StepperPane extends VBox {
     stageSummary.setWrapText(true);
     badge.setId("stepBadge");
     title.setWrapText(true);
-    badge.setMinWidth(Region.USE_PREF_SIZE);
-    HBox head = new HBox(12, title, badge);
-    head.setAlignment(Pos.TOP_LEFT);
-    HBox.setHgrow(title, Priority.ALWAYS);
+    // The badge sits under the title so that its expanded diagnosis wraps within the pane
+    // instead of claiming the width of its unwrapped text.
+    VBox head = new VBox(6, title, badge);
     formula.getStyleClass().add("step-formula");
     formula.setId("stepFormula");
 

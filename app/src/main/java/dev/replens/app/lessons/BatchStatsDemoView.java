@@ -1,0 +1,178 @@
+package dev.replens.app.lessons;
+
+import dev.replens.app.design.DesignSession;
+import dev.replens.engine.lesson.Demo;
+import dev.replens.engine.lesson.TrainModeBatchNorm;
+import dev.replens.engine.model.BlockSpec;
+import dev.replens.engine.model.Weights;
+import dev.replens.views.NumberText;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import javafx.beans.InvalidationListener;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.scene.Node;
+import javafx.scene.control.Button;
+import javafx.scene.control.Label;
+import javafx.scene.layout.VBox;
+
+/**
+ * The batch-statistics demo: the current design run with train-mode BN, with eval-mode BN and as
+ * the fused conv, on the same probe ({@link TrainModeBatchNorm}). It re-runs whenever the design or
+ * its weights change, and "Another batch" draws a new probe.
+ */
+final class BatchStatsDemoView extends VBox implements DemoView {
+
+  private final Demo.BatchStatistics demo;
+  private final DesignSession session;
+  private final NumberGrid numbers = new NumberGrid();
+  private final Label status = new Label();
+  private final ReadOnlyObjectWrapper<TrainModeBatchNorm.Report> report =
+      new ReadOnlyObjectWrapper<>(this, "report");
+  private final ReadOnlyObjectWrapper<Map<String, Double>> parameters =
+      new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
+  private final DemoWorker worker = new DemoWorker("bn");
+  private final InvalidationListener onDesign = o -> recompute();
+  private long seed;
+
+  BatchStatsDemoView(Demo.BatchStatistics demo, DesignSession session) {
+    this.demo = demo;
+    this.session = session;
+    this.seed = demo.seed();
+    getStyleClass().addAll("lesson-demo", "bn-demo");
+    setSpacing(8);
+    numbers.setId("bnDemoNumbers");
+    Button another = new Button("Another batch");
+    another.setId("bnDemoAnother");
+    another.getStyleClass().add("lesson-small-button");
+    another.setOnAction(
+        e -> {
+          seed++;
+          recompute();
+        });
+    status.getStyleClass().add("lesson-notice");
+    status.setWrapText(true);
+    getChildren().addAll(numbers, another, status);
+    session.documentProperty().addListener(onDesign);
+    session.weightsProperty().addListener(onDesign);
+    recompute();
+  }
+
+  private void recompute() {
+    BlockSpec spec = session.spec();
+    Weights w = session.weights();
+    long s = seed;
+    parameters.set(Map.of("seed", (double) s));
+    status.setText("computing…");
+    worker.submit(() -> TrainModeBatchNorm.compare(spec, w, s), this::show, this::failed);
+  }
+
+  private void failed(String msg) {
+    numbers.clear();
+    status.setText("This design can't be run in train mode: " + msg);
+    report.set(null);
+  }
+
+  private void show(TrainModeBatchNorm.Report r) {
+    numbers.clear();
+    status.setText("");
+    int row = 0;
+    row =
+        row(
+            row,
+            "eval-mode BN vs fused conv, max |Δ|",
+            NumberText.scientific(r.evalVsFused()),
+            "bnDemoEval",
+            r.evalVsFused() < 1e-4 ? "ok" : "bad");
+    row =
+        row(
+            row,
+            "train-mode BN vs fused conv, max |Δ|",
+            NumberText.of(r.trainVsFused()),
+            "bnDemoTrain",
+            r.trainVsFused() < 1e-4 ? "ok" : "bad");
+    row =
+        row(
+            row,
+            "image 0 when the other image in the batch changes, max |Δ|",
+            NumberText.of(r.batchDependence()),
+            "bnDemoBatch",
+            null);
+    String where = r.branchId() + "." + r.opId() + ", channel 0";
+    row =
+        row(
+            row,
+            "mean: this batch vs running (" + where + ")",
+            NumberText.of(r.batchMean()) + " vs " + NumberText.of(r.runningMean()),
+            null,
+            null);
+    row(
+        row,
+        "variance: this batch vs running",
+        NumberText.of(r.batchVar()) + " vs " + NumberText.of(r.runningVar()),
+        null,
+        null);
+    status.setText(
+        "Probe: 2 images of "
+            + session.spec().inChannels()
+            + " channels, 13×11, seed "
+            + seed
+            + ".");
+    report.set(r);
+  }
+
+  private int row(int r, String label, String value, String id, String mark) {
+    Label v = numbers.add(label, value);
+    if (mark != null) {
+      v.getStyleClass().add("lesson-number-" + mark);
+    }
+    if (id != null) {
+      v.setId(id);
+    }
+    return r + 1;
+  }
+
+  @Override
+  public Demo demo() {
+    return demo;
+  }
+
+  @Override
+  public Node node() {
+    return this;
+  }
+
+  @Override
+  public ReadOnlyObjectProperty<Map<String, Double>> parametersProperty() {
+    return parameters.getReadOnlyProperty();
+  }
+
+  @Override
+  public Map<String, Double> figures() {
+    TrainModeBatchNorm.Report r = report.get();
+    if (r == null) {
+      return Map.of();
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("eval-mode BN vs fused conv, max |Δ|", r.evalVsFused());
+    out.put("train-mode BN vs fused conv, max |Δ|", r.trainVsFused());
+    out.put("batch dependence of image 0, max |Δ|", r.batchDependence());
+    out.put("batch mean (channel 0)", r.batchMean());
+    out.put("running mean (channel 0)", r.runningMean());
+    out.put("batch variance (channel 0)", r.batchVar());
+    out.put("running variance (channel 0)", r.runningVar());
+    return out;
+  }
+
+  /** The comparison shown, for tests. */
+  ReadOnlyObjectProperty<TrainModeBatchNorm.Report> reportProperty() {
+    return report.getReadOnlyProperty();
+  }
+
+  @Override
+  public void dispose() {
+    session.documentProperty().removeListener(onDesign);
+    session.weightsProperty().removeListener(onDesign);
+    worker.close();
+  }
+}
