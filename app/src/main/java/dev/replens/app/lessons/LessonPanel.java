@@ -13,9 +13,12 @@ import dev.replens.engine.lesson.LessonStep;
 import dev.replens.engine.lesson.Readout;
 import dev.replens.views.NumberText;
 import dev.replens.views.formula.FormulaView;
+import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Map;
+import javafx.beans.property.BooleanProperty;
+import javafx.beans.property.SimpleBooleanProperty;
 import javafx.css.PseudoClass;
 import javafx.event.EventHandler;
 import javafx.geometry.Pos;
@@ -25,6 +28,8 @@ import javafx.scene.control.Button;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
+import javafx.scene.control.ToggleButton;
+import javafx.scene.control.Tooltip;
 import javafx.scene.input.KeyCode;
 import javafx.scene.input.KeyEvent;
 import javafx.scene.layout.BorderPane;
@@ -70,8 +75,7 @@ public final class LessonPanel extends BorderPane {
   private final Button back = new Button("◀ Back");
   private final Button next = new Button("Next ▶");
   private final ScrollPane scroll = new ScrollPane();
-  private final javafx.beans.property.BooleanProperty wide =
-      new javafx.beans.property.SimpleBooleanProperty(this, "wide");
+  private final BooleanProperty wide = new SimpleBooleanProperty(this, "wide");
   private DemoView demoView;
   private final EventHandler<KeyEvent> pageKeys = this::onKey;
 
@@ -187,10 +191,10 @@ public final class LessonPanel extends BorderPane {
     report.setMinWidth(Region.USE_PREF_SIZE);
     Button close = closeButton();
     close.setId("lessonClose");
-    javafx.scene.control.ToggleButton widen = new javafx.scene.control.ToggleButton("⇔");
+    ToggleButton widen = new ToggleButton("⇔");
     widen.setId("lessonWide");
     widen.getStyleClass().add("lesson-small-button");
-    widen.setTooltip(new javafx.scene.control.Tooltip("A wider lesson panel (for charts)"));
+    widen.setTooltip(new Tooltip("A wider lesson panel (for charts)"));
     widen.selectedProperty().bindBidirectional(wide);
     widen.setMinWidth(Region.USE_PREF_SIZE);
     widen.setFocusTraversable(false);
@@ -322,7 +326,7 @@ public final class LessonPanel extends BorderPane {
     fc.setTitle("Open a lesson");
     fc.getExtensionFilters()
         .add(new FileChooser.ExtensionFilter("RepLens lessons (*.json)", "*.json"));
-    java.io.File f = fc.showOpenDialog(window.stage());
+    File f = fc.showOpenDialog(window.stage());
     if (f != null) {
       openFile(f.toPath());
     }
@@ -478,7 +482,7 @@ public final class LessonPanel extends BorderPane {
     fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("HTML pages (*.html)", "*.html"));
     fc.setInitialFileName(
         (runner.lesson() == null ? "replens" : "lesson-" + runner.lesson().id()) + "-report.html");
-    java.io.File f = fc.showSaveDialog(window.stage());
+    File f = fc.showSaveDialog(window.stage());
     if (f == null) {
       return;
     }
