@@ -1,0 +1,31 @@
+package dev.replens.engine.train;
+
+import org.bytedeco.javacpp.Pointer;
+
+/**
+ * Memory at one moment.
+ *
+ * @param heapUsedBytes Java heap in use
+ * @param processBytes the process's resident set (what the OS charges, native memory included)
+ * @param nativeTrackedBytes native memory JavaCPP has allocated and not yet freed
+ * @param stepWorkingSetBytes arrays one training step of the current graph uses (recycled from step
+ *     to step)
+ */
+public record MemoryUsage(
+    long heapUsedBytes, long processBytes, long nativeTrackedBytes, long stepWorkingSetBytes) {
+
+  /** Measures now. */
+  public static MemoryUsage now(long stepWorkingSetBytes) {
+    Runtime rt = Runtime.getRuntime();
+    return new MemoryUsage(
+        rt.totalMemory() - rt.freeMemory(),
+        Pointer.physicalBytes(),
+        Pointer.totalBytes(),
+        stepWorkingSetBytes);
+  }
+
+  /** Mebibytes, for printing. */
+  public static double mib(long bytes) {
+    return bytes / (1024.0 * 1024.0);
+  }
+}
