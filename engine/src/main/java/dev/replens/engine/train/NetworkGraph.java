@@ -23,7 +23,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.nd4j.autodiff.loss.LossReduce;
 import org.nd4j.autodiff.samediff.SDVariable;
 import org.nd4j.autodiff.samediff.SameDiff;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -122,8 +121,9 @@ final class NetworkGraph {
     SDVariable w = b.param(ModelState.HEAD, "fc.weight");
     SDVariable bias = b.param(ModelState.HEAD, "fc.bias");
     SDVariable logits = pooled.mmul(w.permute(1, 0)).add(LOGITS, bias.reshape(1, net.numClasses()));
-    sd.loss()
-        .softmaxCrossEntropy(LOSS, y, logits, null, LossReduce.MEAN_BY_NONZERO_WEIGHT_COUNT, 0.0);
+    // −mean_n Σ_c y log softmax(logits); written out because M2.1's softmaxCrossEntropy op logs a
+    // warning about a missing field every time the graph is copied.
+    sd.nn().logSoftmax(logits).mul(y).sum(1).mean().mul(LOSS, -1.0);
     sd.setLossVariables(LOSS);
     createGradFunctionQuietly(sd);
     return new NetworkGraph(sd, b.params, b.bnStats, batch);
