@@ -10,7 +10,11 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "RepLens 0.1.0",
     description =
-        "Structural re-parameterization explorer: fuse, validate, train and benchmark blocks.")
+        "Structural re-parameterization explorer: fuse, validate, train and benchmark blocks.",
+    subcommands = {
+      TrainCommand.class,
+      BenchCommand.class,
+    })
 public final class RepLensCli implements Callable<Integer> {
 
   /** Exit code: the command succeeded. */

@@ -35,6 +35,7 @@ final class GraphOps {
   private final DataType dt;
   private final int batch;
   private final ReluKind relu;
+  private final boolean fullShapeScale;
 
   /** An activation with its static shape. */
   record Act(SDVariable v, int c, int h, int w) {}
@@ -47,11 +48,12 @@ final class GraphOps {
     OP
   }
 
-  GraphOps(SameDiff sd, DataType dt, int batch, ReluKind relu) {
+  GraphOps(SameDiff sd, DataType dt, int batch, GraphTuning tuning) {
     this.sd = sd;
     this.dt = dt;
     this.batch = batch;
-    this.relu = relu;
+    this.relu = tuning.maskRelu() ? ReluKind.MASK : ReluKind.OP;
+    this.fullShapeScale = tuning.fullShapeScale();
   }
 
   SameDiff sd() {
@@ -214,8 +216,15 @@ final class GraphOps {
    * 32, 32, 32] map, the add and the same-shape multiply about 3 ms each.
    */
   SDVariable scaleChannels(SDVariable x, SDVariable s, int c) {
-    SDVariable full = sd.zerosLike(x).add(s.reshape(1, c, 1, 1));
-    return x.mul(full);
+    return fullShape(x, s.reshape(1, c, 1, 1));
+  }
+
+  /** {@code x · a} for a {@code [1, C, 1, 1]} factor, broadcast as configured. */
+  private SDVariable fullShape(SDVariable x, SDVariable a) {
+    if (!fullShapeScale) {
+      return x.mul(a);
+    }
+    return x.mul(sd.zerosLike(x).add(a));
   }
 
   /** {@code y[:, c] = x[:, c] + t_c} (a broadcast add; its backprop is cheap). */
@@ -236,8 +245,7 @@ final class GraphOps {
     SDVariable d = x.v().sub(mean);
     SDVariable var = d.mul(d).mean(true, 0, 2, 3);
     SDVariable a = sd.math().rsqrt(var.add(eps)).mul(gamma.reshape(1, c, 1, 1));
-    SDVariable full = sd.zerosLike(x.v()).add(a);
-    SDVariable y = d.mul(full).add(beta.reshape(1, c, 1, 1));
+    SDVariable y = fullShape(d, a).add(beta.reshape(1, c, 1, 1));
     return new BnNodes(new Act(y, c, x.h(), x.w()), mean, var, (long) batch * x.h() * x.w());
   }
 

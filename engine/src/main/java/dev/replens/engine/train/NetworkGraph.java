@@ -100,9 +100,9 @@ final class NetworkGraph {
       java.util.Set<String> trainable,
       DataType dt,
       int batch,
-      GraphOps.ReluKind relu) {
+      GraphTuning tuning) {
     SameDiff sd = SameDiff.create();
-    Builder b = new Builder(sd, new GraphOps(sd, dt, batch, relu), state, trainable, dt);
+    Builder b = new Builder(sd, new GraphOps(sd, dt, batch, tuning), state, trainable, dt);
     NetworkSpec net = state.net();
     SDVariable x =
         sd.placeHolder(X, dt, batch, net.inputChannels(), net.imageHeight(), net.imageWidth());

@@ -23,9 +23,11 @@ import org.nd4j.linalg.factory.Nd4j;
  * after 60 steps without GC, 0.8 GB with this manager and no GC at all, same gradients bit for bit.
  *
  * <p>Order of calls: the session allocates through {@link #allocate} during a step; {@link
- * #release} is ignored (SameDiff may still read a "released" buffer through a view); after the
- * caller has copied what it needs from the step's outputs it calls {@link #endStep}, and from then
- * on every array of that step may be overwritten. {@link #close} frees everything.
+ * #release} is ignored: reusing "released" buffers within the step (as M2.1's cache does) changed
+ * the loss of a DBB step and later gave NaN, because a released buffer can still be read through a
+ * view, and it saved only 5% of the working set; after the caller has copied what it needs from the
+ * step's outputs it calls {@link #endStep}, and from then on every array of that step may be
+ * overwritten. {@link #close} frees everything.
  *
  * <p>Single-threaded, like the session that uses it.
  */

@@ -49,6 +49,7 @@ public final class Trainer implements AutoCloseable {
   private final List<StepHook> hooks = new CopyOnWriteArrayList<>();
   private final List<RepOptForm> repopt;
   private final Thread owner;
+  private final GraphTuning tuning;
 
   private ModelState base;
   private NetworkGraph graph;
@@ -58,8 +59,9 @@ public final class Trainer implements AutoCloseable {
   private Map<String, INDArray> runningStats;
   private int step;
 
-  private Trainer(ModelState initial, TrainConfig config, DatasetSplit data) {
+  private Trainer(ModelState initial, TrainConfig config, DatasetSplit data, GraphTuning tuning) {
     this.config = config;
+    this.tuning = tuning;
     this.data = data;
     this.sampler = new BatchSampler(data.train(), config.batchSize(), config.seed());
     this.optimizer = new Optimizer(config.optimizer());
@@ -80,17 +82,24 @@ public final class Trainer implements AutoCloseable {
    *     trained in the mode
    */
   public static Trainer create(NetworkSpec net, TrainConfig config, DatasetSplit data) {
+    return create(net, config, data, GraphTuning.DEFAULT);
+  }
+
+  /** A trainer with some of the ND4J workarounds switched off, to measure them. */
+  public static Trainer create(
+      NetworkSpec net, TrainConfig config, DatasetSplit data, GraphTuning tuning) {
     checkData(net, data.train());
     double[][] stats = data.train().channelStats();
     ModelState init =
         ModelInit.initial(net, config.mode(), config.dtype(), config.seed(), stats[0], stats[1]);
-    return new Trainer(init, config, data);
+    return new Trainer(init, config, data, tuning);
   }
 
   /** A trainer that continues from {@code state} (its mode and network are kept). */
   public static Trainer resume(ModelState state, TrainConfig config, DatasetSplit data) {
     checkData(state.net(), data.train());
-    return new Trainer(state.castTo(config.dtype()), config.withMode(state.mode()), data);
+    return new Trainer(
+        state.castTo(config.dtype()), config.withMode(state.mode()), data, GraphTuning.DEFAULT);
   }
 
   private static void checkData(NetworkSpec net, Dataset d) {
@@ -116,9 +125,7 @@ public final class Trainer implements AutoCloseable {
   private void load(ModelState s) {
     this.base = s;
     Set<String> trainable = trainableKeys(s);
-    this.graph =
-        NetworkGraph.build(
-            s, trainable, config.dtype(), config.batchSize(), GraphOps.ReluKind.MASK);
+    this.graph = NetworkGraph.build(s, trainable, config.dtype(), config.batchSize(), tuning);
     this.memory = new StepMemory();
     this.memoryInstalled = false;
     this.params = new LinkedHashMap<>();
@@ -265,8 +272,8 @@ public final class Trainer implements AutoCloseable {
     double analysisMillis = 0;
     List<BlockMetrics> blockMetrics = List.of();
     try {
-      OutAndGrad og = sd.calculateGradientsAndOutputs(ph, outputs, vars);
       installMemory();
+      OutAndGrad og = sd.calculateGradientsAndOutputs(ph, outputs, vars);
       Map<String, INDArray> out = og.getOutputs();
       loss = out.get(NetworkGraph.LOSS).getDouble(0);
       accuracy = accuracy(out.get(NetworkGraph.LOGITS), batch.labels());
@@ -459,19 +466,22 @@ public final class Trainer implements AutoCloseable {
     return memory.pooledBytes();
   }
 
+  /**
+   * Puts {@link StepMemory} into the gradient function's session for this thread, creating the
+   * session if SameDiff hasn't yet, so that even the first step's arrays are recycled.
+   */
   private void installMemory() {
-    if (memoryInstalled) {
+    if (memoryInstalled || !tuning.recycleStepMemory()) {
       return;
     }
     SameDiff grad = graph.sd().getFunction("grad");
-    if (grad != null) {
-      for (InferenceSession s : grad.getSessions().values()) {
-        s.setMmgr(memory);
-      }
+    long thread = Thread.currentThread().getId();
+    InferenceSession s = grad.getSessions().get(thread);
+    if (s == null) {
+      s = new InferenceSession(grad);
+      grad.getSessions().put(thread, s);
     }
-    for (InferenceSession s : graph.sd().getSessions().values()) {
-      s.setMmgr(memory);
-    }
+    s.setMmgr(memory);
     memoryInstalled = true;
   }
 

@@ -38,7 +38,7 @@ final class GraphHarness {
     this.state = randomize(init, seed);
     this.graph =
         NetworkGraph.build(
-            state, Trainer.trainableKeys(state), DataType.DOUBLE, batch, GraphOps.ReluKind.MASK);
+            state, Trainer.trainableKeys(state), DataType.DOUBLE, batch, GraphTuning.DEFAULT);
     Random r = new Random(seed + 1);
     images = new float[batch * size * size];
     double[] x = new double[images.length];
