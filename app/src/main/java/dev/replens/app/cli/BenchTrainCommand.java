@@ -14,7 +14,7 @@ import dev.replens.engine.train.Trainer;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -27,7 +27,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.factory.Nd4j;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code replens bench train}: times the training modes on the same block, data and seed and prints
@@ -112,17 +114,10 @@ public final class BenchTrainCommand implements Callable<Integer> {
       description = "Internal: measure one configuration and print the result.")
   String child;
 
-  private final PrintStream out;
-  private final PrintStream err;
+  @Spec CommandSpec spec;
 
-  public BenchTrainCommand() {
-    this(System.out, System.err);
-  }
-
-  BenchTrainCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
-  }
+  private PrintWriter out;
+  private PrintWriter err;
 
   /**
    * One measured configuration.
@@ -172,6 +167,17 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    out = spec.commandLine().getOut();
+    err = spec.commandLine().getErr();
+    try {
+      return bench();
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private int bench() {
     List<Config> configs = new ArrayList<>();
     BlockSpec spec;
     NetworkSpec net;
@@ -189,7 +195,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
       net = new NetworkSpec(spec, depth, channels, channels, 3, 32, 32, 10);
       net.layerBlocks();
     } catch (IllegalArgumentException | BadInputException e) {
-      err.println(e.getMessage());
+      err.println("replens bench train: " + e.getMessage());
       return RepLensCli.BAD_INPUT;
     }
     if (child != null) {
@@ -245,7 +251,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         r = inProcess ? measure(net, c) : measureInChild(c);
       } catch (IOException | RuntimeException e) {
         out.println();
-        err.println(c.label() + ": measurement failed: " + e.getMessage());
+        err.println(
+            "replens bench train: " + c.label() + ": measurement failed: " + e.getMessage());
         return RepLensCli.TOLERANCE_EXCEEDED;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
@@ -357,6 +364,25 @@ public final class BenchTrainCommand implements Callable<Integer> {
       throw new IOException("the child JVM exited with " + code + " and no result");
     }
     return r;
+  }
+
+  /**
+   * The {@code bench} parent of this command on this branch. Where a {@code bench} command with
+   * other benchmarks exists, register {@link BenchTrainCommand} in its subcommands instead.
+   */
+  @Command(
+      name = "bench",
+      mixinStandardHelpOptions = true,
+      description = "Measure speed and memory.",
+      subcommands = {BenchTrainCommand.class})
+  public static final class Parent implements Callable<Integer> {
+    @Spec CommandSpec spec;
+
+    @Override
+    public Integer call() {
+      spec.commandLine().usage(spec.commandLine().getOut());
+      return RepLensCli.OK;
+    }
   }
 
   private static Result find(List<Result> rs, String label) {

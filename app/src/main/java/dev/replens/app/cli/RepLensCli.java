@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         "Structural re-parameterization explorer: fuse, validate, train and benchmark blocks.",
     subcommands = {
       TrainCommand.class,
-      BenchCommand.class,
+      BenchTrainCommand.Parent.class,
     })
 public final class RepLensCli implements Callable<Integer> {
 

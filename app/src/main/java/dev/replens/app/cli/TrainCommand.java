@@ -18,7 +18,7 @@ import dev.replens.engine.train.TrainingListener;
 import dev.replens.engine.train.TrainingRun;
 import dev.replens.engine.train.ValidationMetrics;
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -27,7 +27,9 @@ import java.util.concurrent.TimeUnit;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code replens train}: trains a block in a small classifier headless, prints progress and final
@@ -189,25 +191,29 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-verify", description = "Skip fuse and verify.")
   boolean noVerify;
 
-  private final PrintStream out;
-  private final PrintStream err;
+  @Spec CommandSpec spec;
 
-  public TrainCommand() {
-    this(System.out, System.err);
-  }
-
-  TrainCommand(PrintStream out, PrintStream err) {
-    this.out = out;
-    this.err = err;
-  }
+  private PrintWriter out;
+  private PrintWriter err;
 
   @Override
   public Integer call() throws InterruptedException {
+    out = spec.commandLine().getOut();
+    err = spec.commandLine().getErr();
+    try {
+      return train();
+    } finally {
+      out.flush();
+      err.flush();
+    }
+  }
+
+  private int train() throws InterruptedException {
     Setup setup;
     try {
       setup = setup();
     } catch (BadInputException e) {
-      err.println(e.getMessage());
+      err.println("replens train: " + e.getMessage());
       return RepLensCli.BAD_INPUT;
     }
     out.printf(
@@ -245,14 +251,14 @@ public final class TrainCommand implements Callable<Integer> {
       writeMetrics(history);
       if (end.state() == TrainingRun.State.FAILED) {
         out.println("stopped: " + end.message());
-        err.println(end.message());
+        err.println("replens train: " + end.message());
         return RepLensCli.TOLERANCE_EXCEEDED;
       }
       ModelState state;
       try {
         state = run.snapshot().get(10, TimeUnit.MINUTES);
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-        err.println("could not read the trained weights: " + e.getMessage());
+        err.println("replens train: could not read the trained weights: " + e.getMessage());
         return RepLensCli.TOLERANCE_EXCEEDED;
       }
       ValidationMetrics v = lastVal[0];
@@ -306,7 +312,8 @@ public final class TrainCommand implements Callable<Integer> {
       boolean wrote = history.writeBranches(branches);
       out.println("metrics written to " + metrics + (wrote ? " and " + branches : ""));
     } catch (IOException e) {
-      err.println(metrics + ": can't write the metrics (" + e.getMessage() + ")");
+      err.println(
+          "replens train: " + metrics + ": can't write the metrics (" + e.getMessage() + ")");
     }
   }
 
