@@ -49,7 +49,8 @@ class TrainCommandTest {
   void anUnknownModeOrSampleExitsTwo() {
     assertThat(run("train", "--mode", "sideways")).isEqualTo(2);
     assertThat(stderrLines())
-        .containsExactly("unknown mode 'sideways' (expected offline, online, plain or repopt)");
+        .containsExactly(
+            "replens train: unknown mode 'sideways' (expected offline, online, plain or repopt)");
     err.reset();
     assertThat(run("train", "--sample", "resnet")).isEqualTo(2);
     assertThat(stderrLines()).hasSize(1);
