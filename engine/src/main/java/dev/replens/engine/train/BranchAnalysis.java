@@ -92,7 +92,8 @@ final class BranchAnalysis {
       }
     }
     BlockSpec alone = spec.withBranches(List.of(b));
-    int len = (int) flatLength(w, spec, b);
+    int len =
+        spec.outChannels() * (spec.inChannels() / spec.groups()) * spec.kernel() * spec.kernel();
     if (keys.isEmpty() || gradNorm == 0) {
       return new double[len];
     }
@@ -111,13 +112,6 @@ final class BranchAnalysis {
       d[k] = (a[k] - c[k]) / (2 * h);
     }
     return d;
-  }
-
-  private static long flatLength(Weights w, BlockSpec spec, Branch b) {
-    return (long) spec.outChannels()
-        * (spec.inChannels() / spec.groups())
-        * spec.kernel()
-        * spec.kernel();
   }
 
   private static double[][] pairwise(double[][] v) {

@@ -121,9 +121,13 @@ final class NetworkGraph {
     SDVariable w = b.param(ModelState.HEAD, "fc.weight");
     SDVariable bias = b.param(ModelState.HEAD, "fc.bias");
     SDVariable logits = pooled.mmul(w.permute(1, 0)).add(LOGITS, bias.reshape(1, net.numClasses()));
-    // −mean_n Σ_c y log softmax(logits); written out because M2.1's softmaxCrossEntropy op logs a
-    // warning about a missing field every time the graph is copied.
-    sd.nn().logSoftmax(logits).mul(y).sum(1).mean().mul(LOSS, -1.0);
+    // Cross-entropy written out as −mean_n (Σ_c y·z − log Σ_c exp z), z = logits − max: M2.1's
+    // logSoftmax returns −∞ in float32 once the logits spread by about 100 (then −∞·0 = NaN in the
+    // loss, seen after 297 steps of a DBB run), and its softmaxCrossEntropy op logs a warning every
+    // time the graph is copied.
+    SDVariable z = logits.sub(logits.max(true, 1));
+    SDVariable lse = sd.math().log(sd.math().exp(z).sum(1));
+    z.mul(y).sum(1).sub(lse).mean().mul(LOSS, -1.0);
     sd.setLossVariables(LOSS);
     createGradFunctionQuietly(sd);
     return new NetworkGraph(sd, b.params, b.bnStats, batch);

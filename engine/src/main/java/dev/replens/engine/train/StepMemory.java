@@ -54,6 +54,7 @@ final class StepMemory extends AbstractMemoryMgr {
     long[] shape = d.getShape();
     if (q != null && !q.isEmpty()) {
       DataBuffer buf = q.poll();
+
       inUse.add(new Object[] {k, buf});
       // A fresh array object around the old buffer: SameDiff tracks some arrays by identity.
       return Nd4j.create(

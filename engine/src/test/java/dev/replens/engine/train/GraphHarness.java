@@ -30,6 +30,17 @@ final class GraphHarness {
   final int size;
 
   GraphHarness(BlockSpec block, TrainMode mode, int channels, int size, int batch, long seed) {
+    this(block, mode, channels, size, batch, seed, DataType.DOUBLE);
+  }
+
+  GraphHarness(
+      BlockSpec block,
+      TrainMode mode,
+      int channels,
+      int size,
+      int batch,
+      long seed,
+      DataType dtype) {
     this.batch = batch;
     this.size = size;
     NetworkSpec net = new NetworkSpec(block, 1, channels, channels, 1, size, size, CLASSES);
@@ -37,8 +48,7 @@ final class GraphHarness {
         ModelInit.initial(net, mode, DataType.DOUBLE, seed, new double[] {0}, new double[] {1});
     this.state = randomize(init, seed);
     this.graph =
-        NetworkGraph.build(
-            state, Trainer.trainableKeys(state), DataType.DOUBLE, batch, GraphTuning.DEFAULT);
+        NetworkGraph.build(state, Trainer.trainableKeys(state), dtype, batch, GraphTuning.DEFAULT);
     Random r = new Random(seed + 1);
     images = new float[batch * size * size];
     double[] x = new double[images.length];
@@ -48,7 +58,7 @@ final class GraphHarness {
     }
     placeholders.put(
         NetworkGraph.X, Nd4j.create(x, new long[] {batch, 1, size, size}, DataType.DOUBLE));
-    INDArray y = Nd4j.zeros(DataType.DOUBLE, batch, CLASSES);
+    INDArray y = Nd4j.zeros(dtype, batch, CLASSES);
     for (int i = 0; i < batch; i++) {
       y.putScalar(i, i % CLASSES, 1.0);
     }

@@ -157,6 +157,29 @@ class TrainingGraphTest {
     assertForwardMatchesReference(TestDesigns.orepa(C, C, 3), TrainMode.ONLINE);
     assertForwardMatchesReference(largeKernel(), TrainMode.ONLINE);
     assertForwardMatchesReference(TestDesigns.acnet(C, 3, 0), TrainMode.ONLINE);
+    assertForwardMatchesReference(TestDesigns.repvgg(C, 1), TrainMode.ONLINE);
+  }
+
+  @Test
+  void theLossStaysFiniteInFloat32WhenLogitsSpreadWidely() {
+    GraphHarness h =
+        new GraphHarness(
+            TestDesigns.repvgg(C, 1),
+            TrainMode.PLAIN,
+            C,
+            SIZE,
+            BATCH,
+            17,
+            org.nd4j.linalg.api.buffer.DataType.FLOAT);
+    INDArray w = h.param("head/fc.weight");
+    w.muli(1e4 / w.amaxNumber().doubleValue());
+    double loss = h.loss();
+    assertThat(loss).isFinite().isGreaterThan(10);
+    for (Map.Entry<String, INDArray> e : h.gradients().entrySet()) {
+      assertThat(dev.replens.engine.model.WeightCheck.firstNonFinite(e.getValue()))
+          .as(e.getKey())
+          .isEqualTo(-1);
+    }
   }
 
   @Test
