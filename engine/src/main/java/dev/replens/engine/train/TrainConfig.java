@@ -17,8 +17,10 @@ import org.nd4j.linalg.api.buffer.DataType;
  *     this many steps (0: never); they cost a few milliseconds per block
  * @param validationLimit validate on at most this many images
  * @param dtype float32 or float64
- * @param gcEvery call {@code System.gc()} from the trainer thread every this many steps (0: never);
- *     ND4J frees native memory only when the Java GC runs
+ * @param gcEvery call {@code System.gc()} from the trainer thread every this many steps (0: never).
+ *     ND4J frees native memory only when the Java GC runs; with the trainer's step memory the
+ *     process stayed flat at 0.8–0.9 GB over 300 steps (C32 RGB, validation every 50 steps) with a
+ *     GC every 10, 50 or no steps, so this is insurance for what the step doesn't recycle
  * @param bnMomentum the running-statistics momentum of every BN (PyTorch's 0.1)
  */
 public record TrainConfig(
