@@ -297,8 +297,6 @@ class ExplorerWindowTest {
     robot.interact(() -> w.session().execute(new DeleteBranchCommand(w.session(), "rbr_1x1")));
     DesignDocument edited = w.session().document();
     WaitForAsyncUtils.waitFor(
-        10,
-        TimeUnit.SECONDS,
-        () -> store.load().map(r -> r.design().equals(edited)).orElse(false));
+        10, TimeUnit.SECONDS, () -> store.load().map(r -> r.design().equals(edited)).orElse(false));
   }
 }
