@@ -37,7 +37,8 @@ import picocli.CommandLine.Spec;
     subcommands = {
       BenchCommand.Fuse.class,
       BenchCommand.ConvThroughput.class,
-      BenchCommand.Heatmap.class
+      BenchCommand.Heatmap.class,
+      BenchTrainCommand.class
     })
 final class BenchCommand implements Callable<Integer> {
 

@@ -136,7 +136,7 @@ final class FuseCommand implements Callable<Integer> {
       Loaded block = family != null ? loadFamily() : load();
       Pipeline p = FusionPipeline.run(block.spec(), block.weights());
       if (!p.complete()) {
-        throw new Inputs.BadInput("the block can't be fused: " + p.blockedBy());
+        throw new BadInputException("the block can't be fused: " + p.blockedBy());
       }
       int code = report(block, p, out);
       if (this.out != null) {
@@ -155,7 +155,7 @@ final class FuseCommand implements Callable<Integer> {
       err.println("replens fuse: " + Messages.of(e));
       err.flush();
       return RepLensCli.BAD_INPUT;
-    } catch (Inputs.BadInput e) {
+    } catch (BadInputException e) {
       out.flush();
       err.println("replens fuse: " + e.getMessage());
       err.flush();
@@ -166,18 +166,18 @@ final class FuseCommand implements Callable<Integer> {
   /** A block with its weights and a line describing where they came from. */
   record Loaded(String title, BlockSpec spec, Weights weights, String weightsSource) {}
 
-  private Loaded loadFamily() throws Inputs.BadInput, WeightFileException {
+  private Loaded loadFamily() throws BadInputException, WeightFileException {
     if (design != null) {
-      throw new Inputs.BadInput("give either --family or --design, not both");
+      throw new BadInputException("give either --family or --design, not both");
     }
     Family f;
     try {
       f = Family.fromName(family);
     } catch (IllegalArgumentException e) {
-      throw new Inputs.BadInput(e.getMessage());
+      throw new BadInputException(e.getMessage());
     }
     if (weightsFile == null || inChannels == null || outChannels == null || kernel == null) {
-      throw new Inputs.BadInput(
+      throw new BadInputException(
           "--family needs --weights, --in-channels, --out-channels and --kernel");
     }
     Geometry g;
@@ -191,13 +191,13 @@ final class FuseCommand implements Callable<Integer> {
               padding == null ? kernel / 2 : padding,
               groups);
     } catch (IllegalArgumentException e) {
-      throw new Inputs.BadInput(e.getMessage());
+      throw new BadInputException(e.getMessage());
     }
     ImportedBlock b;
     try {
       b = BlockImporter.load(f, weightsFile, g, bnEps);
     } catch (IllegalArgumentException e) {
-      throw new Inputs.BadInput(e.getMessage());
+      throw new BadInputException(e.getMessage());
     }
     return new Loaded(
         f.describe(),
@@ -211,16 +211,16 @@ final class FuseCommand implements Callable<Integer> {
             + ")");
   }
 
-  private Loaded load() throws Inputs.BadInput, WeightFileException {
+  private Loaded load() throws BadInputException, WeightFileException {
     if (design == null) {
-      throw new Inputs.BadInput(
+      throw new BadInputException(
           "give --design D.json (or a sample name), or --family F with --weights");
     }
     DesignDocument doc = Inputs.design(design);
     List<Problem> errors =
         Validator.validate(doc.block()).stream().filter(Problem::isError).toList();
     if (!errors.isEmpty()) {
-      throw new Inputs.BadInput(
+      throw new BadInputException(
           "the design can't be fused: "
               + errors.get(0).location()
               + ": "
@@ -245,16 +245,16 @@ final class FuseCommand implements Callable<Integer> {
     return new Loaded(title, doc.block(), w, "seeded random (seed " + seed + "), " + dtype);
   }
 
-  private DataType dataType() throws Inputs.BadInput {
+  private DataType dataType() throws BadInputException {
     return switch (dtype) {
       case "float32" -> DataType.FLOAT;
       case "float64" -> DataType.DOUBLE;
       default ->
-          throw new Inputs.BadInput("--dtype must be float32 or float64, not '" + dtype + "'");
+          throw new BadInputException("--dtype must be float32 or float64, not '" + dtype + "'");
     };
   }
 
-  private int[] probeSize() throws Inputs.BadInput {
+  private int[] probeSize() throws BadInputException {
     String[] parts = probe.toLowerCase(java.util.Locale.ROOT).split("x");
     try {
       int h = Integer.parseInt(parts[0].trim());
@@ -264,11 +264,11 @@ final class FuseCommand implements Callable<Integer> {
       }
       return new int[] {h, w};
     } catch (RuntimeException e) {
-      throw new Inputs.BadInput("--probe must look like 13x11, not '" + probe + "'");
+      throw new BadInputException("--probe must look like 13x11, not '" + probe + "'");
     }
   }
 
-  private int report(Loaded b, Pipeline p, PrintWriter out) throws Inputs.BadInput {
+  private int report(Loaded b, Pipeline p, PrintWriter out) throws BadInputException {
     BlockSpec s = b.spec();
     out.printf(
         "design   %s: %d→%d, K=%d, stride %d, padding %d, groups %d, %d %s%n",

@@ -9,22 +9,15 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
-/** Reads command-line inputs and turns every failure into a {@link BadInput} for people. */
+/**
+ * Reads command-line inputs and turns every failure into a {@link BadInputException} for people.
+ */
 final class Inputs {
 
   private Inputs() {}
 
-  /** A problem with what the user passed, with a message that needs no stack trace. */
-  static final class BadInput extends Exception {
-    private static final long serialVersionUID = 1L;
-
-    BadInput(String message) {
-      super(message);
-    }
-  }
-
   /** A design file, or a bundled sample if no such file exists and the name is a sample id. */
-  static DesignDocument design(String nameOrPath) throws BadInput {
+  static DesignDocument design(String nameOrPath) throws BadInputException {
     Path p = Path.of(nameOrPath);
     if (!Files.exists(p) && SampleCatalog.find(nameOrPath).isPresent()) {
       return sample(nameOrPath);
@@ -32,7 +25,7 @@ final class Inputs {
     try {
       return DesignIO.read(p);
     } catch (NoSuchFileException e) {
-      throw new BadInput(
+      throw new BadInputException(
           "no such file: "
               + nameOrPath
               + " (samples: "
@@ -40,20 +33,36 @@ final class Inputs {
                   ", ", SampleCatalog.list().stream().map(SampleCatalog.Sample::id).toList())
               + ")");
     } catch (IOException e) {
-      throw new BadInput("can't read " + nameOrPath + ": " + e.getMessage());
+      throw new BadInputException("can't read " + nameOrPath + ": " + e.getMessage());
     } catch (DesignFormatException e) {
-      throw new BadInput(e.getMessage());
+      throw new BadInputException(e.getMessage());
     }
   }
 
+  /**
+   * The block of {@code --design FILE} or {@code --sample NAME}; the default sample when neither is
+   * given.
+   */
+  static dev.replens.engine.model.BlockSpec block(Path design, String sample, String defaultSample)
+      throws BadInputException {
+    if (design != null && sample != null) {
+      throw new BadInputException("give either --design or --sample, not both");
+    }
+    if (design != null) {
+      return design(design.toString()).block();
+    }
+    return sample(sample == null ? defaultSample : sample).block();
+  }
+
   /** A bundled sample. */
-  static DesignDocument sample(String id) throws BadInput {
+  static DesignDocument sample(String id) throws BadInputException {
     try {
       return SampleCatalog.load(id);
     } catch (IllegalArgumentException e) {
-      throw new BadInput(e.getMessage());
+      throw new BadInputException(e.getMessage());
     } catch (IOException | DesignFormatException e) {
-      throw new BadInput("the bundled sample '" + id + "' can't be read: " + e.getMessage());
+      throw new BadInputException(
+          "the bundled sample '" + id + "' can't be read: " + e.getMessage());
     }
   }
 }

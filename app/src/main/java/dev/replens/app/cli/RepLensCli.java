@@ -18,6 +18,7 @@ import picocli.CommandLine.Command;
       ValidateCommand.class,
       FuseCommand.class,
       BenchCommand.class,
+      TrainCommand.class,
     })
 public final class RepLensCli implements Callable<Integer> {
 

@@ -31,7 +31,7 @@ final class ValidateCommand implements Callable<Integer> {
     DesignDocument doc;
     try {
       doc = Inputs.design(design);
-    } catch (Inputs.BadInput e) {
+    } catch (BadInputException e) {
       err.println("replens validate: " + e.getMessage());
       return RepLensCli.BAD_INPUT;
     }

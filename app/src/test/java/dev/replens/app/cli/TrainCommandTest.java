@@ -1,0 +1,138 @@
+package dev.replens.app.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code replens train} and {@code replens bench train} headless: exit codes (0 ok, 2 bad input
+ * with one line on stderr), progress and final figures, the metrics CSV.
+ */
+class TrainCommandTest {
+
+  @TempDir Path dir;
+
+  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+  private int run(String... args) {
+    CommandLine cl = new CommandLine(new RepLensCli());
+    cl.setOut(new PrintWriter(out, true, StandardCharsets.UTF_8));
+    cl.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+    return cl.execute(args);
+  }
+
+  private String stdout() {
+    return out.toString(StandardCharsets.UTF_8);
+  }
+
+  private List<String> stderrLines() {
+    return err.toString(StandardCharsets.UTF_8).lines().toList();
+  }
+
+  @Test
+  void aMissingDatasetExitsTwoWithOneLineNamingIt() {
+    assertThat(run("train", "--dataset", dir.resolve("nothing-here").toString())).isEqualTo(2);
+    assertThat(stderrLines()).hasSize(1);
+    assertThat(stderrLines().get(0)).contains("nothing-here").contains("does not exist");
+  }
+
+  @Test
+  void anUnknownModeOrSampleExitsTwo() {
+    assertThat(run("train", "--mode", "sideways")).isEqualTo(2);
+    assertThat(stderrLines())
+        .containsExactly(
+            "replens train: unknown mode 'sideways' (expected offline, online, plain or repopt)");
+    err.reset();
+    assertThat(run("train", "--sample", "resnet")).isEqualTo(2);
+    assertThat(stderrLines()).hasSize(1);
+    assertThat(stderrLines().get(0)).contains("no sample named 'resnet'");
+  }
+
+  @Test
+  void aBrokenDesignFileExitsTwo() throws Exception {
+    Path d = dir.resolve("block.json");
+    Files.writeString(d, "{\"inChannels\": 8}");
+    assertThat(run("train", "--design", d.toString())).isEqualTo(2);
+    assertThat(stderrLines()).hasSize(1);
+    assertThat(stderrLines().get(0)).contains("block.json").contains("not a RepLens design");
+  }
+
+  @Test
+  void aShortRunTrainsVerifiesAndWritesTheMetrics() throws Exception {
+    Path csv = dir.resolve("m.csv");
+    int code =
+        run(
+            "train",
+            "--sample",
+            "dbb",
+            "--mode",
+            "online",
+            "--steps",
+            "8",
+            "--width",
+            "4",
+            "--depth",
+            "1",
+            "--batch",
+            "16",
+            "--train-size",
+            "200",
+            "--val-size",
+            "40",
+            "--metrics",
+            csv.toString(),
+            "--metrics-every",
+            "4",
+            "--validate-every",
+            "4",
+            "--progress-every",
+            "4");
+    assertThat(code).as(stdout() + err).isEqualTo(0);
+    assertThat(stdout())
+        .contains("in online mode")
+        .contains("step     4/8")
+        .contains("validation after 8 steps")
+        .contains("identical predictions")
+        .contains("deploy form verified");
+    List<String> rows = Files.readAllLines(csv);
+    assertThat(rows).hasSize(9);
+    assertThat(rows.get(0)).startsWith("step,loss,accuracy");
+    assertThat(rows.get(4)).startsWith("4,").doesNotEndWith(",,");
+    List<String> branches = Files.readAllLines(dir.resolve("m-branches.csv"));
+    assertThat(branches.get(0)).isEqualTo("step,block,metric,branch,other,value");
+    assertThat(branches).anyMatch(l -> l.startsWith("4,0,kernel_cosine,dbb_origin,dbb_1x1,"));
+  }
+
+  @Test
+  void benchTrainPrintsEveryModeSideBySide() {
+    int code =
+        run(
+            "bench",
+            "train",
+            "--in-process",
+            "--channels",
+            "4",
+            "--batch",
+            "8",
+            "--warmup",
+            "1",
+            "--steps",
+            "2");
+    assertThat(code).as(stdout() + err).isEqualTo(0);
+    assertThat(stdout())
+        .contains("offline")
+        .contains("online")
+        .contains("plain")
+        .contains("online vs offline:");
+    assertThat(run("bench", "train", "--modes", "offline,fast")).isEqualTo(2);
+  }
+}
