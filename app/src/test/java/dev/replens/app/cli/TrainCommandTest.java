@@ -50,7 +50,7 @@ class TrainCommandTest {
     assertThat(run("train", "--mode", "sideways")).isEqualTo(2);
     assertThat(stderrLines())
         .containsExactly(
-            "replens train: unknown mode 'sideways' (expected offline, online, plain or repopt)");
+            "replens train: unknown mode 'sideways' (expected offline, online, plain, repopt or csla)");
     err.reset();
     assertThat(run("train", "--sample", "resnet")).isEqualTo(2);
     assertThat(stderrLines()).hasSize(1);
