@@ -104,6 +104,15 @@ public final class LessonPanel extends BorderPane {
         .addListener(
             (javafx.collections.ListChangeListener<LessonRunner.Reading>) c -> showNumbers());
     runner.demoProperty().addListener((o, a, b) -> showDemo(b));
+    // A training demo trains the design its step loaded: it starts once the actions are done.
+    runner
+        .performingProperty()
+        .addListener(
+            (o, a, b) -> {
+              if (!b) {
+                showDemo(runner.demoProperty().get());
+              }
+            });
     sceneProperty()
         .addListener(
             (o, a, b) -> {
@@ -450,10 +459,23 @@ public final class LessonPanel extends BorderPane {
       demoView = null;
     }
     demoHolder.getChildren().clear();
+    boolean trains =
+        d instanceof Demo.TrainingCost
+            || d instanceof Demo.RepOptTrajectories
+            || d instanceof Demo.DyRepGrowth;
+    if (trains && runner.performingProperty().get()) {
+      d = null;
+    }
     if (d instanceof Demo.VaeGradients v) {
       demoView = new VaeDemoView(v);
     } else if (d instanceof Demo.BatchStatistics b) {
       demoView = new BatchStatsDemoView(b, window.session());
+    } else if (d instanceof Demo.TrainingCost t) {
+      demoView = new TrainingCostDemoView(t, window.session().spec());
+    } else if (d instanceof Demo.RepOptTrajectories r) {
+      demoView = new RepOptDemoView(r, window.session().spec());
+    } else if (d instanceof Demo.DyRepGrowth g) {
+      demoView = new DyRepDemoView(g, window.session().spec());
     }
     if (demoView != null) {
       demoHolder.getChildren().add(demoView.node());
@@ -462,7 +484,7 @@ public final class LessonPanel extends BorderPane {
     demoHolder.setVisible(demoView != null);
     demoHolder.setManaged(demoView != null);
     // A chart that doesn't use the explorer gets the room; demos on the design leave it.
-    wide.set(d instanceof Demo.VaeGradients);
+    wide.set(d != null && !(d instanceof Demo.BatchStatistics));
   }
 
   /** Narrow: the explorer keeps most of the window. Wide: 60 % of it, for charts. */

@@ -38,6 +38,7 @@ import javafx.embed.swing.SwingFXUtils;
 import javafx.scene.image.WritableImage;
 import javax.imageio.ImageIO;
 import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
 
 /**
  * Gathers a {@link Report} from the window, the lesson and the engine and writes it as HTML. The
@@ -133,9 +134,7 @@ final class ReportExport {
     Map<String, Double> demoFigures = Map.of();
     if (demo != null) {
       demoFigures = demo.figures();
-      if (demo instanceof VaeDemoView v) {
-        charts.add(chart(v));
-      }
+      demo.charts().forEach((caption, chart) -> charts.add(chart(caption, chart)));
     }
 
     Report.Picture window = null;
@@ -225,17 +224,13 @@ final class ReportExport {
     return picture(caption + shown, img);
   }
 
-  private static Report.Picture chart(VaeDemoView v) {
+  private static Report.Picture chart(String caption, JFreeChart chart) {
     int width = 900;
     int height = 520;
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream();
-      ChartUtils.writeChartAsPNG(out, v.chart().getChart(), width, height);
-      return new Report.Picture(
-          "Variance of the two gradient estimators against the number of samples",
-          out.toByteArray(),
-          width,
-          height);
+      ChartUtils.writeChartAsPNG(out, chart, width, height);
+      return new Report.Picture(caption, out.toByteArray(), width, height);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

@@ -21,6 +21,7 @@ import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
 import javafx.util.StringConverter;
+import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
@@ -287,6 +288,12 @@ final class VaeDemoView extends VBox implements DemoView {
     out.put("reparameterized variance of ∂/∂σ at n = " + SHOWN_N, at.reparameterized().varSigma());
     out.put("factor ∂/∂σ", at.sigmaFactor());
     return out;
+  }
+
+  @Override
+  public Map<String, JFreeChart> charts() {
+    return Map.of(
+        "Variance of the two gradient estimators against the number of samples", chart.getChart());
   }
 
   /** The study shown, for tests and reports. */

@@ -12,9 +12,12 @@ import dev.replens.app.explorer.KernelsPane;
 import dev.replens.app.files.RecentFiles;
 import dev.replens.app.files.RecoveryStore;
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.lesson.DyRepStudy;
 import dev.replens.engine.lesson.Lesson;
 import dev.replens.engine.lesson.LessonCatalog;
+import dev.replens.engine.lesson.RepOptStudy;
 import dev.replens.engine.lesson.TrainModeBatchNorm;
+import dev.replens.engine.lesson.TrainingCostStudy;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.PaddingMode;
 import dev.replens.engine.pipeline.Equivalents;
@@ -23,6 +26,8 @@ import dev.replens.engine.pipeline.Pipeline;
 import dev.replens.engine.pipeline.StageKind;
 import dev.replens.engine.pipeline.TransformKind;
 import dev.replens.engine.samples.SampleCatalog;
+import dev.replens.engine.train.MemoryUsage;
+import dev.replens.engine.train.dyrep.DyRepEvent;
 import dev.replens.engine.transform.BnStats;
 import dev.replens.engine.vae.EstimatorStudy;
 import dev.replens.engine.vae.TestFunction;
@@ -471,43 +476,190 @@ class LessonRunTest {
 
   // ---------------------------------------------------------------- lessons 4 to 6
 
-  @Test
-  void orepaRepOptimizerAndDyrepLessonsRunTheirExplorerSteps(FxRobot robot) throws Exception {
-    for (String id : new String[] {"orepa", "repoptimizer", "dyrep"}) {
-      startDirectly(robot, id);
-      Lesson l = runner().lesson();
-      for (int i = 0; i < l.size(); i++) {
-        assertThat(runner().index()).isEqualTo(i);
-        assertThat(robot.lookup("#lessonStepTitle").queryAs(Label.class).getText())
-            .isEqualTo(l.step(i).title());
-        assertThat(runner().noticeProperty().get()).as("%s step %d", id, i + 1).isEmpty();
-        for (int n = 0; n < runner().readings().size(); n++) {
-          var reading = runner().readings().get(n);
-          assertThat(reading.value()).as("%s step %d %s", id, i + 1, reading.label()).isNotNaN();
-          if (reading.readout() instanceof dev.replens.engine.lesson.Readout.FusedTap) {
-            assertThat(shown(robot, n))
-                .isCloseTo(tap(engine().fusedKernel(), 0, 0, 1, 1), within(1e-6));
-          }
-        }
-        if (l.step(i).hasTask()) {
-          assertThat(id).isEqualTo("dyrep");
-          robot.interact(
-              () -> w.session().execute(new DeleteBranchCommand(w.session(), "dbb_1xk")));
-          awaitTaskDone(robot);
-          assertThat(shown(robot, 0)).isEqualTo(6.0);
-        }
-        if (i < l.size() - 1) {
-          if (id.equals("orepa")) {
-            // A presentation remote's "next" key.
-            robot.type(KeyCode.PAGE_DOWN);
-            awaitStep();
-          } else {
-            next(robot);
-          }
+  /**
+   * Walks the explorer steps of a lesson up to (not including) step {@code upTo}: each is reached,
+   * its numbers are read live and every fused tap shown is the engine's.
+   */
+  private void explorerSteps(FxRobot robot, String id, int upTo, boolean pageDown)
+      throws Exception {
+    Lesson l = runner().lesson();
+    for (int i = 0; i < upTo; i++) {
+      assertThat(runner().index()).isEqualTo(i);
+      assertThat(robot.lookup("#lessonStepTitle").queryAs(Label.class).getText())
+          .isEqualTo(l.step(i).title());
+      assertThat(runner().noticeProperty().get()).as("%s step %d", id, i + 1).isEmpty();
+      for (int n = 0; n < runner().readings().size(); n++) {
+        var reading = runner().readings().get(n);
+        assertThat(reading.value()).as("%s step %d %s", id, i + 1, reading.label()).isNotNaN();
+        if (reading.readout() instanceof dev.replens.engine.lesson.Readout.FusedTap) {
+          assertThat(shown(robot, n))
+              .isCloseTo(tap(engine().fusedKernel(), 0, 0, 1, 1), within(1e-6));
         }
       }
-      robot.interact(() -> w.lessons().closePanel());
+      if (l.step(i).hasTask()) {
+        assertThat(id).isEqualTo("dyrep");
+        robot.interact(() -> w.session().execute(new DeleteBranchCommand(w.session(), "dbb_1xk")));
+        awaitTaskDone(robot);
+        assertThat(shown(robot, 0)).isEqualTo(6.0);
+      }
+      if (pageDown) {
+        // A presentation remote's "next" key.
+        robot.type(KeyCode.PAGE_DOWN);
+        awaitStep();
+      } else {
+        next(robot);
+      }
     }
+    assertThat(runner().index()).isEqualTo(upTo);
+  }
+
+  /** The value of a demo's number label, parsed back from its text. */
+  private static double value(FxRobot robot, String id) {
+    String t = robot.lookup("#" + id).queryAs(Label.class).getText();
+    return Double.parseDouble(t.replace('−', '-').replace("×", ""));
+  }
+
+  @Test
+  void orepaLessonMeasuresOfflineAgainstOnlineTrainingAndTheScalingLayers(FxRobot robot)
+      throws Exception {
+    startDirectly(robot, "orepa");
+    explorerSteps(robot, "orepa", 4, true);
+
+    // Step 5: real trainings, offline and online, started by the lesson.
+    TrainingCostDemoView demo = (TrainingCostDemoView) w.lessons().demoView();
+    WaitForAsyncUtils.waitFor(
+        120,
+        TimeUnit.SECONDS,
+        () -> demo.resultProperty().get() != null && demo.resultProperty().get().done());
+    WaitForAsyncUtils.waitForFxEvents();
+    TrainingCostStudy.Result r = demo.resultProperty().get();
+    assertThat(r.settings()).isEqualTo(TrainingCostStudy.Settings.defaults());
+    assertThat(r.points()).hasSize(3 * 16);
+    // Shown as measured: medians in ms to 0.1, memory in MiB to 0.01.
+    assertThat(value(robot, "lesson-cost-1"))
+        .isCloseTo(r.medianMillis(TrainingCostStudy.Run.OFFLINE), within(0.051));
+    assertThat(value(robot, "lesson-cost-2"))
+        .isCloseTo(r.medianMillis(TrainingCostStudy.Run.ONLINE), within(0.051));
+    double offMiB = MemoryUsage.mib(r.workingSetBytes(TrainingCostStudy.Run.OFFLINE));
+    double onMiB = MemoryUsage.mib(r.workingSetBytes(TrainingCostStudy.Run.ONLINE));
+    assertThat(value(robot, "lesson-cost-4")).isCloseTo(offMiB, within(0.0051));
+    assertThat(value(robot, "lesson-cost-5")).isCloseTo(onMiB, within(0.0051));
+    assertThat(offMiB / onMiB).isGreaterThan(2.0);
+    assertThat(r.maxLossDifference()).isLessThan(1e-4);
+    assertThat(demo.figures().get("mean branch similarity, without scaling"))
+        .isEqualTo(r.meanSimilarity(TrainingCostStudy.Run.ONLINE_UNSCALED))
+        .isGreaterThan(r.meanSimilarity(TrainingCostStudy.Run.ONLINE));
+    assertThat(demo.charts()).hasSize(2);
+    // The task: a wider network.
+    assertThat(taskShownDone(robot)).isFalse();
+    robot.interact(() -> demo.widthBox().setValue(16));
+    awaitTaskDone(robot);
+
+    // Step 6: the same demo stays, now training the wider network.
+    next(robot);
+    assertThat(w.lessons().demoView()).isSameAs(demo);
+    assertThat(robot.lookup("#lessonStepText").queryAs(Label.class).getText()).contains("scales");
+    robot.interact(() -> w.lessons().closePanel());
+  }
+
+  @Test
+  void repOptimizerLessonTrainsBothModelsAndTheirKernelsCoincideUntilTheMultipliersAreWrong(
+      FxRobot robot) throws Exception {
+    startDirectly(robot, "repoptimizer");
+    explorerSteps(robot, "repoptimizer", 3, false);
+
+    // Step 4: the CSLA model and its RepOpt twin, trained side by side by the lesson.
+    RepOptDemoView demo = (RepOptDemoView) w.lessons().demoView();
+    WaitForAsyncUtils.waitFor(
+        120,
+        TimeUnit.SECONDS,
+        () -> demo.resultProperty().get() != null && demo.resultProperty().get().done());
+    WaitForAsyncUtils.waitForFxEvents();
+    RepOptStudy.Result r = demo.resultProperty().get();
+    assertThat(r.steps()).hasSize(31);
+    assertThat(r.maxDifference()).isLessThan(1e-12);
+    var last = r.last();
+    assertThat(value(robot, "lesson-repopt-1")).isCloseTo(r.maxDifference(), within(1e-3 * 1e-12));
+    assertThat(value(robot, "lesson-repopt-2")).isCloseTo(last.cslaLoss(), within(1e-3));
+    assertThat(value(robot, "lesson-repopt-3")).isCloseTo(last.repoptLoss(), within(1e-3));
+    assertThat(Math.abs(last.cslaLoss() - last.repoptLoss())).isLessThan(1e-12);
+    assertThat(demo.charts()).hasSize(2);
+
+    // Step 5: the task: the wrong multipliers; the trajectories part.
+    next(robot);
+    assertThat(w.lessons().demoView()).isSameAs(demo);
+    assertThat(taskShownDone(robot)).isFalse();
+    robot.interact(() -> demo.mismatchBox().setSelected(true));
+    awaitTaskDone(robot);
+    WaitForAsyncUtils.waitFor(
+        60,
+        TimeUnit.SECONDS,
+        () ->
+            demo.resultProperty().get() != null
+                && demo.resultProperty().get().settings().mismatch()
+                && demo.resultProperty().get().steps().size() >= 3);
+    assertThat(demo.resultProperty().get().maxDifference()).isGreaterThan(1e-3);
+    robot.interact(() -> w.lessons().closePanel());
+  }
+
+  @Test
+  void dyrepLessonGrowsAndCutsLiveAndReplaysTheStructureOnTheGraph(FxRobot robot) throws Exception {
+    startDirectly(robot, "dyrep");
+    explorerSteps(robot, "dyrep", 3, false);
+
+    // Step 4: a DyRep run started by the lesson; events and graph follow it.
+    DyRepDemoView demo = (DyRepDemoView) w.lessons().demoView();
+    WaitForAsyncUtils.waitFor(
+        120,
+        TimeUnit.SECONDS,
+        () -> demo.resultProperty().get() != null && demo.resultProperty().get().done());
+    WaitForAsyncUtils.waitForFxEvents();
+    DyRepStudy.Result r = demo.resultProperty().get();
+    assertThat(r.events()).anyMatch(e -> e.kind() == DyRepEvent.Kind.GROWN);
+    assertThat(r.events()).anyMatch(e -> e.kind() == DyRepEvent.Kind.CUT);
+    assertThat(r.maxOutputChange()).isLessThan(1e-4);
+    for (int i = 0; i < r.events().size(); i++) {
+      assertThat(robot.lookup("#lesson-dyrepEvent-" + i).queryAs(Label.class).getText())
+          .isEqualTo(DyRepDemoView.describe(r.events().get(i)));
+    }
+    // The graph shows block0's newest structure.
+    var newest = r.frames().get(r.frames().size() - 1);
+    assertThat(demo.graph().getSpec()).isEqualTo(newest.blocks().get(0));
+    assertThat(value(robot, "lesson-dyrep-3"))
+        .isEqualTo((double) newest.blocks().get(0).branches().size());
+
+    // The task: block1, slid back to just after it grew: seven branches on the graph.
+    assertThat(taskShownDone(robot)).isFalse();
+    robot.interact(() -> demo.layerBox().setValue("block1"));
+    int grew =
+        r.events().stream()
+            .filter(e -> e.layer().equals("block1") && e.kind() == DyRepEvent.Kind.GROWN)
+            .findFirst()
+            .orElseThrow()
+            .step();
+    int frame = 0;
+    while (r.frames().get(frame).step() != grew) {
+      frame++;
+    }
+    int f = frame;
+    robot.interact(() -> demo.replaySlider().setValue(f));
+    awaitTaskDone(robot);
+    assertThat(demo.graph().getSpec().branches()).hasSize(7);
+    robot.interact(() -> demo.replaySlider().setValue(demo.replaySlider().getMax()));
+    assertThat(demo.graph().getSpec()).isEqualTo(newest.blocks().get(1));
+    Path report = home.resolve("dyrep-report.html");
+    robot.interact(
+        () -> {
+          try {
+            w.lessons().exportReport(report);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    assertThat(Files.readString(report))
+        .contains("Training loss while DyRep changes the structure")
+        .contains("branches cut");
+    robot.interact(() -> w.lessons().closePanel());
   }
 
   // ---------------------------------------------------------------- lesson 7

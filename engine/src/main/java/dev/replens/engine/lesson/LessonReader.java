@@ -18,6 +18,8 @@ import dev.replens.engine.model.PaddingMode;
 import dev.replens.engine.pipeline.StageKind;
 import dev.replens.engine.pipeline.TransformKind;
 import dev.replens.engine.samples.SampleCatalog;
+import dev.replens.engine.train.RepOptForm;
+import dev.replens.engine.train.TrainingForms;
 import dev.replens.engine.vae.TestFunction;
 import java.io.IOException;
 import java.io.InputStream;
@@ -369,6 +371,33 @@ public final class LessonReader {
         }
         return new Demo.VaeGradients(fn, a.optDouble("mu", 1.0), sigma, a.optLong("seed", 1L));
       }
+      case "trainingCost" -> {
+        a.only("do", "demo", "width", "steps", "seed");
+        if (design != null) {
+          trainable(a, "online (squeezed)", () -> TrainingForms.online(design));
+          trainable(a, "without its scales", () -> LessonTraining.withoutScaling(design));
+        }
+        int width = a.optInteger("width") == null ? 8 : a.integer("width", 1, 64);
+        int steps = a.optInteger("steps") == null ? 16 : a.integer("steps", 3, 500);
+        return new Demo.TrainingCost(width, steps, a.optLong("seed", 1L));
+      }
+      case "repoptTrajectories" -> {
+        a.only("do", "demo", "steps", "seed");
+        if (design != null) {
+          trainable(a, "as a CSLA block", () -> RepOptForm.of(design));
+        }
+        int steps = a.optInteger("steps") == null ? 30 : a.integer("steps", 1, 500);
+        return new Demo.RepOptTrajectories(steps, a.optLong("seed", 11L));
+      }
+      case "dyrepGrowth" -> {
+        a.only("do", "demo", "steps", "interval", "seed");
+        if (design != null) {
+          trainable(a, "in plain form", () -> TrainingForms.plain(design));
+        }
+        int steps = a.optInteger("steps") == null ? 30 : a.integer("steps", 1, 500);
+        int interval = a.optInteger("interval") == null ? 5 : a.integer("interval", 1, 500);
+        return new Demo.DyRepGrowth(steps, interval, a.optLong("seed", 3L));
+      }
       default ->
           throw a.fail(
               "demo",
@@ -378,6 +407,18 @@ public final class LessonReader {
                   + suggest(name, Demo.names())
                   + "; the demos are: "
                   + String.join(", ", Demo.names()));
+    }
+  }
+
+  /** Fails naming the sample if {@code form} can't be built from the loaded design. */
+  private void trainable(Obj a, String how, java.util.function.Supplier<Object> form)
+      throws LessonFormatException {
+    try {
+      form.get();
+    } catch (IllegalArgumentException e) {
+      throw a.fail(
+          "demo",
+          "sample '" + sampleId + "' can't be trained " + how + ": " + clean(e.getMessage()));
     }
   }
 
@@ -561,8 +602,15 @@ public final class LessonReader {
       case "demoParameter" -> {
         c.only("check", "name", "atLeast", "atMost");
         String p = c.string("name");
-        if (!List.of("mu", "sigma").contains(p)) {
-          throw c.fail("name", "unknown demo parameter '" + p + "'; the parameters are: mu, sigma");
+        if (!Demo.parameterNames().contains(p)) {
+          throw c.fail(
+              "name",
+              "unknown demo parameter '"
+                  + p
+                  + "'"
+                  + suggest(p, Demo.parameterNames())
+                  + "; the parameters are: "
+                  + String.join(", ", Demo.parameterNames()));
         }
         Double lo = c.optDouble("atLeast", null);
         Double hi = c.optDouble("atMost", null);

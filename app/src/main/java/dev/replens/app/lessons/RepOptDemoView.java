@@ -1,0 +1,194 @@
+package dev.replens.app.lessons;
+
+import dev.replens.engine.lesson.Demo;
+import dev.replens.engine.lesson.RepOptStudy;
+import dev.replens.engine.model.BlockSpec;
+import dev.replens.engine.train.repopt.RepOptComparison;
+import dev.replens.views.NumberText;
+import dev.replens.views.chart.LiveChart;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.scene.Node;
+import javafx.scene.control.CheckBox;
+import javafx.scene.control.Label;
+import javafx.scene.layout.VBox;
+import org.jfree.chart.JFreeChart;
+
+/**
+ * RepOptimizer's demo: a network of the lesson's CSLA block and its single-conv RepOpt twin trained
+ * side by side ({@link RepOptStudy}), live: the largest difference between the CSLA branches'
+ * equivalent kernel and the RepOpt kernel after every step (log scale), and both losses. A check
+ * box gives the RepOpt model the multipliers of a KxK-only block, and the trajectories part.
+ */
+final class RepOptDemoView extends VBox implements DemoView {
+
+  static final String DIFFERENCE = "max |W'(CSLA) − W'(RepOpt)|";
+  static final String CSLA_LOSS = "CSLA block (three branches)";
+  static final String REPOPT_LOSS = "RepOpt (one conv, multipliers)";
+
+  /** Drawn instead of an exact 0, which a log axis can't show. */
+  static final double FLOOR = 1e-18;
+
+  private final Demo.RepOptTrajectories demo;
+  private final BlockSpec design;
+  private final LiveChart difference =
+      LessonCharts.styled(chart("step", "kernel difference", DIFFERENCE), true, LessonCharts.RED);
+  private final LiveChart losses =
+      LessonCharts.styled(
+          chart("step", "training loss", CSLA_LOSS, REPOPT_LOSS),
+          false,
+          LessonCharts.ORANGE,
+          LessonCharts.BLUE);
+  private final CheckBox mismatch = new CheckBox("Give RepOpt the multipliers of a 3x3-only block");
+  private final NumberGrid numbers = new NumberGrid();
+  private final Label status = new Label();
+  private final ReadOnlyObjectWrapper<Map<String, Double>> parameters =
+      new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
+  private final ReadOnlyObjectWrapper<RepOptStudy.Result> result =
+      new ReadOnlyObjectWrapper<>(this, "result");
+  private final TrainingWorker<RepOptStudy.Result> worker = new TrainingWorker<>("repopt");
+
+  RepOptDemoView(Demo.RepOptTrajectories demo, BlockSpec design) {
+    this.demo = demo;
+    this.design = design;
+    getStyleClass().addAll("lesson-demo", "repopt-demo");
+    setSpacing(8);
+    difference.setId("lesson-repoptDifferenceChart");
+    losses.setId("lesson-repoptLossChart");
+    losses.setPrefHeight(240);
+    mismatch.setId("lesson-repoptMismatch");
+    mismatch.setWrapText(true);
+    mismatch.getStyleClass().add("lesson-check");
+    numbers.setId("lesson-repoptNumbers");
+    status.getStyleClass().add("lesson-notice");
+    status.setWrapText(true);
+    getChildren().addAll(mismatch, status, difference, numbers, losses);
+    mismatch.selectedProperty().addListener((o, a, b) -> run());
+    run();
+  }
+
+  private static LiveChart chart(String x, String y, String... series) {
+    LiveChart c = new LiveChart("", x, y);
+    for (String s : series) {
+      c.addSeries(s);
+    }
+    return c;
+  }
+
+  private void run() {
+    boolean wrong = mismatch.isSelected();
+    parameters.set(Map.of("mismatch", wrong ? 1.0 : 0.0));
+    RepOptStudy.Settings s = demo.settings().withMismatch(wrong);
+    difference.clear();
+    losses.clear();
+    numbers.clear();
+    result.set(null);
+    status.setText(
+        "Training both models for "
+            + s.steps()
+            + " steps from the same seed, on the same batches, in float64…");
+    worker.start(p -> RepOptStudy.run(design, s, p), this::show, this::failed);
+  }
+
+  private void failed(String msg) {
+    status.setText("This design can't be trained as a CSLA block: " + msg);
+  }
+
+  private void show(RepOptStudy.Result r) {
+    var d = difference.batch();
+    var l = losses.batch();
+    difference.clear();
+    losses.clear();
+    for (RepOptComparison.StepResult s : r.steps()) {
+      d.add(DIFFERENCE, s.step(), Math.max(FLOOR, s.maxKernelDifference()));
+      if (s.step() > 0) {
+        l.add(CSLA_LOSS, s.step(), s.cslaLoss());
+        l.add(REPOPT_LOSS, s.step(), s.repoptLoss());
+      }
+    }
+    d.commit();
+    l.commit();
+    numbers.clear();
+    int row = 0;
+    for (Map.Entry<String, Double> e : figures(r).entrySet()) {
+      Label v = numbers.add(e.getKey(), NumberText.of(e.getValue(), 4));
+      v.setId("lesson-repopt-" + row++);
+    }
+    status.setText(
+        r.done()
+            ? String.format(
+                Locale.ROOT,
+                "Measured just now: %d steps, SGD with momentum 0.9 and weight decay, scales"
+                    + " s_c = %.2f, s_1 = %.2f, s_id = %.2f.",
+                r.settings().steps(),
+                RepOptStudy.S_KXK,
+                RepOptStudy.S_1X1,
+                RepOptStudy.S_IDENTITY)
+            : "Training… step " + (r.steps().size() - 1) + " of " + r.settings().steps());
+    result.set(r);
+  }
+
+  private static Map<String, Double> figures(RepOptStudy.Result r) {
+    Map<String, Double> out = new LinkedHashMap<>();
+    RepOptComparison.StepResult last = r.last();
+    out.put("steps trained", last == null ? Double.NaN : (double) last.step());
+    out.put("largest kernel difference so far", r.maxDifference());
+    out.put("CSLA loss, last step", last == null ? Double.NaN : last.cslaLoss());
+    out.put("RepOpt loss, last step", last == null ? Double.NaN : last.repoptLoss());
+    out.put(
+        "|loss difference|, last step",
+        last == null ? Double.NaN : Math.abs(last.cslaLoss() - last.repoptLoss()));
+    return out;
+  }
+
+  @Override
+  public Demo demo() {
+    return demo;
+  }
+
+  @Override
+  public Node node() {
+    return this;
+  }
+
+  @Override
+  public ReadOnlyObjectProperty<Map<String, Double>> parametersProperty() {
+    return parameters.getReadOnlyProperty();
+  }
+
+  @Override
+  public Map<String, Double> figures() {
+    RepOptStudy.Result r = result.get();
+    if (r == null) {
+      return Map.of();
+    }
+    Map<String, Double> out = new LinkedHashMap<>();
+    out.put("wrong multipliers (1 = yes)", r.settings().mismatch() ? 1.0 : 0.0);
+    out.putAll(figures(r));
+    return out;
+  }
+
+  @Override
+  public Map<String, JFreeChart> charts() {
+    Map<String, JFreeChart> out = new LinkedHashMap<>();
+    out.put("Largest difference between the CSLA and RepOpt kernels", difference.getChart());
+    out.put("Training loss of both models", losses.getChart());
+    return out;
+  }
+
+  ReadOnlyObjectProperty<RepOptStudy.Result> resultProperty() {
+    return result.getReadOnlyProperty();
+  }
+
+  CheckBox mismatchBox() {
+    return mismatch;
+  }
+
+  @Override
+  public void dispose() {
+    worker.close();
+  }
+}
