@@ -63,8 +63,8 @@ final class DyRepDemoView extends VBox implements DemoView {
     graph.setId("lesson-dyrepGraph");
     events.setId("lesson-dyrepEvents");
     numbers.setId("lesson-dyrepNumbers");
-    graph.setMinHeight(260);
-    graph.setPrefHeight(320);
+    graph.setMinHeight(380);
+    graph.setPrefHeight(480);
     replay.setMajorTickUnit(1);
     replay.setMinorTickCount(0);
     replay.setSnapToTicks(true);

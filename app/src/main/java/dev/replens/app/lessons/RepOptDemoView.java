@@ -16,6 +16,9 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.Label;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.axis.NumberTickUnit;
+import org.jfree.chart.plot.XYPlot;
 
 /**
  * RepOptimizer's demo: a network of the lesson's CSLA block and its single-conv RepOpt twin trained
@@ -30,7 +33,7 @@ final class RepOptDemoView extends VBox implements DemoView {
   static final String REPOPT_LOSS = "RepOpt (one conv, multipliers)";
 
   /** Drawn instead of an exact 0, which a log axis can't show. */
-  static final double FLOOR = 1e-18;
+  static final double FLOOR = 1e-17;
 
   private final Demo.RepOptTrajectories demo;
   private final BlockSpec design;
@@ -57,6 +60,14 @@ final class RepOptDemoView extends VBox implements DemoView {
     getStyleClass().addAll("lesson-demo", "repopt-demo");
     setSpacing(8);
     difference.setId("lesson-repoptDifferenceChart");
+    // One fixed scale from below float64 round-off to 10, labelled every third decade, so that
+    // the exact and the broken run are drawn on the same axis and the labels don't collide.
+    LogAxis y = (LogAxis) ((XYPlot) difference.getChart().getPlot()).getRangeAxis();
+    y.setSmallestValue(FLOOR);
+    y.setAutoRange(false);
+    y.setRange(FLOOR, 10);
+    y.setAutoTickUnitSelection(false);
+    y.setTickUnit(new NumberTickUnit(3));
     losses.setId("lesson-repoptLossChart");
     losses.setPrefHeight(240);
     mismatch.setId("lesson-repoptMismatch");

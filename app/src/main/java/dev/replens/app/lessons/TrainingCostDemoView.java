@@ -21,6 +21,8 @@ import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.XYPlot;
 
 /**
  * OREPA's cost demo: the lesson's block trained offline and online for a few steps on the shapes
@@ -70,6 +72,9 @@ final class TrainingCostDemoView extends VBox implements DemoView {
     again.setId("lesson-costAgain");
     again.getStyleClass().add("lesson-small-button");
     numbers.setId("lesson-costNumbers");
+    // Milliseconds from zero, so that the gap between the runs isn't magnified.
+    ((NumberAxis) ((XYPlot) time.getChart().getPlot()).getRangeAxis())
+        .setAutoRangeIncludesZero(true);
     width.setItems(FXCollections.observableArrayList(4, 8, 16, 24, 32));
     width.setValue(demo.width());
     Label widthLabel = new Label("channels per layer");
@@ -78,7 +83,7 @@ final class TrainingCostDemoView extends VBox implements DemoView {
     controls.setAlignment(Pos.CENTER_LEFT);
     status.getStyleClass().add("lesson-notice");
     status.setWrapText(true);
-    getChildren().addAll(controls, status, time, numbers, similarity);
+    getChildren().addAll(controls, status, numbers, time, similarity);
     width.valueProperty().addListener((o, a, b) -> run());
     again.setOnAction(e -> run());
     run();

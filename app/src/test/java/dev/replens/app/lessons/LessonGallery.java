@@ -92,6 +92,36 @@ class LessonGallery {
         });
   }
 
+  /** Waits for the training demo shown to finish its run. */
+  private void awaitDemo() throws Exception {
+    await();
+    WaitForAsyncUtils.waitFor(
+        180,
+        TimeUnit.SECONDS,
+        () -> {
+          DemoView d = w.lessons().demoView();
+          if (d instanceof TrainingCostDemoView c) {
+            return c.resultProperty().get() != null && c.resultProperty().get().done();
+          }
+          if (d instanceof RepOptDemoView r) {
+            return r.resultProperty().get() != null && r.resultProperty().get().done();
+          }
+          if (d instanceof DyRepDemoView g) {
+            return g.resultProperty().get() != null && g.resultProperty().get().done();
+          }
+          return d != null && !d.figures().isEmpty();
+        });
+    await();
+  }
+
+  private void scrollPanelToEnd(FxRobot robot) {
+    robot.interact(
+        () ->
+            w.lessons()
+                .lookupAll(".lesson-scroll")
+                .forEach(n -> ((javafx.scene.control.ScrollPane) n).setVvalue(1)));
+  }
+
   private boolean wanted(String id) {
     String only = System.getProperty("replens.lesson", "");
     return only.isEmpty() || only.equals(id);
@@ -151,6 +181,30 @@ class LessonGallery {
     if (wanted("orepa")) {
       go(robot, "orepa", 2);
       shoot(robot, dir, "orepa-3-squeeze");
+      robot.interact(() -> w.lessons().runner().goTo(4));
+      awaitDemo();
+      shoot(robot, dir, "orepa-5-cost");
+      robot.interact(() -> w.lessons().runner().next());
+      await();
+      scrollPanelToEnd(robot);
+      shoot(robot, dir, "orepa-6-similarity");
+    }
+    if (wanted("repoptimizer")) {
+      go(robot, "repoptimizer", 3);
+      awaitDemo();
+      shoot(robot, dir, "repoptimizer-4-trajectories");
+      robot.interact(() -> w.lessons().runner().next());
+      await();
+      robot.interact(() -> ((RepOptDemoView) w.lessons().demoView()).mismatchBox().fire());
+      awaitDemo();
+      shoot(robot, dir, "repoptimizer-5-mismatch");
+    }
+    if (wanted("dyrep")) {
+      go(robot, "dyrep", 3);
+      awaitDemo();
+      shoot(robot, dir, "dyrep-4-growth");
+      scrollPanelToEnd(robot);
+      shoot(robot, dir, "dyrep-4-events");
     }
     if (wanted("vae-trick")) {
       go(robot, "vae-trick", 4);
