@@ -47,7 +47,7 @@ final class DyRepDemoView extends VBox implements DemoView {
       new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
   private final ReadOnlyObjectWrapper<DyRepStudy.Result> result =
       new ReadOnlyObjectWrapper<>(this, "result");
-  private final TrainingWorker<DyRepStudy.Result> worker = new TrainingWorker<>("dyrep");
+  private final TrainingWorker<DyRepStudy.Result> worker = new TrainingWorker<>("dyrep", 250);
 
   DyRepDemoView(Demo.DyRepGrowth demo, BlockSpec design) {
     this.demo = demo;
@@ -120,16 +120,20 @@ final class DyRepDemoView extends VBox implements DemoView {
       b.add(LOSS, i + 1, r.losses().get(i));
     }
     b.commit();
-    events.getChildren().clear();
-    for (DyRepEvent e : r.events()) {
-      Label l = new Label(describe(e));
-      l.setWrapText(true);
-      l.getStyleClass().addAll("lesson-event", e.kind() == DyRepEvent.Kind.GROWN ? "grown" : "cut");
-      l.setId("lesson-dyrepEvent-" + events.getChildren().size());
-      events.getChildren().add(l);
-    }
-    if (r.events().isEmpty()) {
-      events.getChildren().add(new Label("Nothing yet."));
+    // Rebuilt only when something changed: a relayout per step would take the CPU from training.
+    if (before == null || !before.events().equals(r.events())) {
+      events.getChildren().clear();
+      for (DyRepEvent e : r.events()) {
+        Label l = new Label(describe(e));
+        l.setWrapText(true);
+        l.getStyleClass()
+            .addAll("lesson-event", e.kind() == DyRepEvent.Kind.GROWN ? "grown" : "cut");
+        l.setId("lesson-dyrepEvent-" + events.getChildren().size());
+        events.getChildren().add(l);
+      }
+      if (r.events().isEmpty()) {
+        events.getChildren().add(new Label("Nothing yet."));
+      }
     }
     numbers.clear();
     int row = 0;

@@ -463,18 +463,17 @@ public final class LessonPanel extends BorderPane {
         d instanceof Demo.TrainingCost
             || d instanceof Demo.RepOptTrajectories
             || d instanceof Demo.DyRepGrowth;
-    if (trains && runner.performingProperty().get()) {
-      d = null;
-    }
-    if (d instanceof Demo.VaeGradients v) {
+    // A training demo waits for its step's actions (see the performing listener).
+    Demo now = trains && runner.performingProperty().get() ? null : d;
+    if (now instanceof Demo.VaeGradients v) {
       demoView = new VaeDemoView(v);
-    } else if (d instanceof Demo.BatchStatistics b) {
+    } else if (now instanceof Demo.BatchStatistics b) {
       demoView = new BatchStatsDemoView(b, window.session());
-    } else if (d instanceof Demo.TrainingCost t) {
+    } else if (now instanceof Demo.TrainingCost t) {
       demoView = new TrainingCostDemoView(t, window.session().spec());
-    } else if (d instanceof Demo.RepOptTrajectories r) {
+    } else if (now instanceof Demo.RepOptTrajectories r) {
       demoView = new RepOptDemoView(r, window.session().spec());
-    } else if (d instanceof Demo.DyRepGrowth g) {
+    } else if (now instanceof Demo.DyRepGrowth g) {
       demoView = new DyRepDemoView(g, window.session().spec());
     }
     if (demoView != null) {

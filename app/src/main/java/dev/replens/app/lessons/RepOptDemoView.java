@@ -52,7 +52,7 @@ final class RepOptDemoView extends VBox implements DemoView {
       new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
   private final ReadOnlyObjectWrapper<RepOptStudy.Result> result =
       new ReadOnlyObjectWrapper<>(this, "result");
-  private final TrainingWorker<RepOptStudy.Result> worker = new TrainingWorker<>("repopt");
+  private final TrainingWorker<RepOptStudy.Result> worker = new TrainingWorker<>("repopt", 250);
 
   RepOptDemoView(Demo.RepOptTrajectories demo, BlockSpec design) {
     this.demo = demo;

@@ -59,7 +59,7 @@ final class TrainingCostDemoView extends VBox implements DemoView {
       new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
   private final ReadOnlyObjectWrapper<TrainingCostStudy.Result> result =
       new ReadOnlyObjectWrapper<>(this, "result");
-  private final TrainingWorker<TrainingCostStudy.Result> worker = new TrainingWorker<>("cost");
+  private final TrainingWorker<TrainingCostStudy.Result> worker = new TrainingWorker<>("cost", 250);
 
   TrainingCostDemoView(Demo.TrainingCost demo, BlockSpec design) {
     this.demo = demo;

@@ -13,9 +13,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Runs a demo's short training on one daemon thread of its own (trainers are confined to the thread
- * that builds them) and hands its progress to the JavaFX thread, coalesced: however fast the steps
- * come, the FX thread gets at most one pending update, always the newest. Starting a new run
- * cancels the old one at its next step.
+ * that builds them) and hands its progress to the JavaFX thread, throttled to a few updates a
+ * second (charts redrawn per step would take the CPU from the training) and coalesced: the FX
+ * thread gets at most one pending update, always the newest, and always the run's final result.
+ * Starting a new run cancels the old one at its next step.
  *
  * <p>Order: {@link #start} (again to restart) → {@link #close}.
  *
@@ -38,8 +39,12 @@ final class TrainingWorker<R> implements AutoCloseable {
   private final AtomicLong generation = new AtomicLong();
   private final AtomicReference<R> latest = new AtomicReference<>();
   private final AtomicBoolean scheduled = new AtomicBoolean();
+  private final long intervalNanos;
+  private long lastOffer;
 
-  TrainingWorker(String name) {
+  /** A worker that passes on at most one progress update per {@code intervalMillis}. */
+  TrainingWorker(String name, long intervalMillis) {
+    this.intervalNanos = intervalMillis * 1_000_000L;
     executor =
         Executors.newSingleThreadExecutor(
             r -> {
@@ -61,13 +66,20 @@ final class TrainingWorker<R> implements AutoCloseable {
             return;
           }
           try {
-            job.apply(
-                r -> {
-                  if (id != generation.get()) {
-                    throw new Cancelled();
-                  }
-                  offer(id, r, show);
-                });
+            lastOffer = System.nanoTime() - intervalNanos;
+            R last =
+                job.apply(
+                    r -> {
+                      if (id != generation.get()) {
+                        throw new Cancelled();
+                      }
+                      long now = System.nanoTime();
+                      if (now - lastOffer >= intervalNanos) {
+                        lastOffer = now;
+                        offer(id, r, show);
+                      }
+                    });
+            offer(id, last, show);
           } catch (Cancelled c) {
             LOG.debug("a lesson training was replaced by a newer one");
           } catch (RuntimeException e) {

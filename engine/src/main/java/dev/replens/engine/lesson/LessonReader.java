@@ -394,9 +394,9 @@ public final class LessonReader {
         if (design != null) {
           trainable(a, "in plain form", () -> TrainingForms.plain(design));
         }
-        int steps = a.optInteger("steps") == null ? 30 : a.integer("steps", 1, 500);
-        int interval = a.optInteger("interval") == null ? 5 : a.integer("interval", 1, 500);
-        return new Demo.DyRepGrowth(steps, interval, a.optLong("seed", 3L));
+        int steps = a.optInteger("steps") == null ? 24 : a.integer("steps", 1, 500);
+        int interval = a.optInteger("interval") == null ? 4 : a.integer("interval", 1, 500);
+        return new Demo.DyRepGrowth(steps, interval, a.optLong("seed", 1L));
       }
       default ->
           throw a.fail(

@@ -202,6 +202,30 @@ class LessonReaderTest {
   }
 
   @Test
+  void trainingDemosReadTheirSettingsAndNameABadOne() throws Exception {
+    String demo = "{ \"do\": \"startDemo\", \"demo\": \"trainingCost\", \"width\": 16 }";
+    String withDemo =
+        GOOD.replace("{ \"do\": \"select\", \"branch\": \"rbr_identity\", \"op\": \"bn\" }", demo);
+    LessonAction a = LessonReader.parse(withDemo, "mine.json").step(1).actions().get(1);
+    assertThat(a).isEqualTo(new LessonAction.StartDemo(new Demo.TrainingCost(16, 16, 1)));
+    assertThatThrownBy(
+            () ->
+                LessonReader.parse(withDemo.replace("\"width\": 16", "\"width\": 0"), "mine.json"))
+        .hasMessageStartingWith("mine.json, line ")
+        .hasMessageContaining("(step 2 “Look at the identity”, actions[1].width)")
+        .hasMessageContaining("\"width\" must be between 1 and 64, got 0");
+    assertThatThrownBy(
+            () ->
+                LessonReader.parse(
+                    GOOD.replace(
+                        "{ \"check\": \"noBranchWithOp\", \"op\": \"identity\" }",
+                        "{ \"check\": \"demoParameter\", \"name\": \"widht\", \"atLeast\": 16 }"),
+                    "mine.json"))
+        .hasMessageContaining("(step 2 “Look at the identity”, task.doneWhen.name)")
+        .hasMessageContaining("unknown demo parameter 'widht' (did you mean 'width'?)");
+  }
+
+  @Test
   void notALessonAndNewerFormatAreRejected() {
     assertThatThrownBy(() -> LessonReader.parse("[1, 2]", "x.json"))
         .hasMessage("x.json, line 1, column 1: a lesson file is a JSON object");

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The training runs behind lessons 4 to 6, on their bundled designs at the lessons' settings: the
  * OREPA block (one layer, 8 channels, 14×14 shapes, batch 16, 16 steps), the CSLA pair (two layers,
- * float64, 30 steps) and DyRep (two plain layers, 30 steps, an adjustment every 5).
+ * float64, 30 steps) and DyRep (two plain layers, 24 steps, an adjustment every 4).
  */
 class LessonStudiesTest {
 
@@ -89,9 +89,11 @@ class LessonStudiesTest {
     DyRepStudy.Result r = DyRepStudy.run(dyrep, DyRepStudy.Settings.defaults(), x -> {});
     r.events().forEach(e -> LOG.info("{}", e));
     assertThat(r.done()).isTrue();
-    assertThat(r.losses()).hasSize(30);
+    assertThat(r.losses()).hasSize(24);
     assertThat(r.events()).anyMatch(e -> e.kind() == DyRepEvent.Kind.GROWN);
     assertThat(r.events()).anyMatch(e -> e.kind() == DyRepEvent.Kind.CUT);
+    // Both layers grew to seven branches, then lost some.
+    assertThat(r.branchCounts()).allSatisfy(n -> assertThat(n).isBetween(2, 6));
     assertThat(r.maxOutputChange()).isLessThan(1e-4);
     assertThat(r.frames().get(0).blocks()).allSatisfy(b -> assertThat(b.branches()).hasSize(1));
   }
