@@ -41,6 +41,8 @@ final class BatchStatsDemoView extends VBox implements DemoView {
     this.seed = demo.seed();
     getStyleClass().addAll("lesson-demo", "bn-demo");
     setSpacing(8);
+    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
+    setMinWidth(0);
     numbers.setId("bnDemoNumbers");
     Button another = new Button("Another batch");
     another.setId("bnDemoAnother");

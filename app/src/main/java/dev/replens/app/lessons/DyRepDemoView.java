@@ -54,6 +54,8 @@ final class DyRepDemoView extends VBox implements DemoView {
     this.design = design;
     getStyleClass().addAll("lesson-demo", "dyrep-demo");
     setSpacing(8);
+    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
+    setMinWidth(0);
     loss.addSeries(LOSS);
     LessonCharts.styled(loss, false, LessonCharts.BLUE);
     loss.setId("lesson-dyrepLossChart");
@@ -64,6 +66,7 @@ final class DyRepDemoView extends VBox implements DemoView {
     events.setId("lesson-dyrepEvents");
     numbers.setId("lesson-dyrepNumbers");
     graph.setMinHeight(380);
+    graph.setMinWidth(0);
     graph.setPrefHeight(480);
     replay.setMajorTickUnit(1);
     replay.setMinorTickCount(0);

@@ -35,8 +35,14 @@ final class LessonCharts {
       plot.getRenderer().setSeriesPaint(i, colors[i]);
       plot.getRenderer().setSeriesStroke(i, new BasicStroke(2.4f));
     }
+    shrinkable(chart);
     chart.setMinHeight(220);
     chart.setPrefHeight(280);
     return chart;
+  }
+
+  /** Lets a chart shrink below its preferred width with the panel (a 150 % desktop). */
+  static void shrinkable(LiveChart chart) {
+    chart.setMinWidth(0);
   }
 }

@@ -232,6 +232,7 @@ public final class LessonPanel extends BorderPane {
     formula.getStyleClass().add("lesson-formula");
     numbers.setId("lessonNumbers");
     demoHolder.setId("lessonDemo");
+    demoHolder.setMinWidth(0);
     notice.setId("lessonNotice");
     notice.getStyleClass().add("lesson-notice");
     notice.setWrapText(true);
@@ -248,10 +249,16 @@ public final class LessonPanel extends BorderPane {
     taskBox.setId("lessonTask");
     taskBox.getStyleClass().add("lesson-task");
     taskBox.getChildren().addAll(tryIt, taskText, taskHint, taskStatus);
-    VBox content = new VBox(14, stepTitle, stepText, formula, numbers, notice, taskBox, demoHolder);
+    VBox content =
+        new VBox(
+            14, stepTitle, stepText, new FitWidth(formula), numbers, notice, taskBox, demoHolder);
     content.getStyleClass().add("lesson-content");
+    // The text always wraps at the viewport: a wide child is clipped, it doesn't widen the page.
+    content.setMinWidth(0);
     scroll.setContent(content);
     scroll.setFitToWidth(true);
+    // The page always fits the width (see the content's min width): it scrolls only down.
+    scroll.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     scroll.getStyleClass().add("lesson-scroll");
 
     back.setId("lessonBack");

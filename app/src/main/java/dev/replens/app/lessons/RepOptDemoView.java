@@ -59,6 +59,8 @@ final class RepOptDemoView extends VBox implements DemoView {
     this.design = design;
     getStyleClass().addAll("lesson-demo", "repopt-demo");
     setSpacing(8);
+    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
+    setMinWidth(0);
     difference.setId("lesson-repoptDifferenceChart");
     // One fixed scale from below float64 round-off to 10, labelled every third decade, so that
     // the exact and the broken run are drawn on the same axis and the labels don't collide.

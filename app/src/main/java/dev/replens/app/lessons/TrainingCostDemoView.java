@@ -66,6 +66,8 @@ final class TrainingCostDemoView extends VBox implements DemoView {
     this.design = design;
     getStyleClass().addAll("lesson-demo", "cost-demo");
     setSpacing(8);
+    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
+    setMinWidth(0);
     time.setId("lesson-costTimeChart");
     similarity.setId("lesson-costSimilarityChart");
     width.setId("lesson-costWidth");

@@ -17,6 +17,7 @@ import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
@@ -64,10 +65,13 @@ final class VaeDemoView extends VBox implements DemoView {
     this.demo = demo;
     getStyleClass().addAll("lesson-demo", "vae-demo");
     setSpacing(8);
+    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
+    setMinWidth(0);
     chart.setLogY(true);
     // Room above the top curve, so that the highest tick label isn't cut.
     ((XYPlot) chart.getChart().getPlot()).getRangeAxis().setUpperMargin(0.12);
     chart.setId("vaeChart");
+    LessonCharts.shrinkable(chart);
     chart.setMinHeight(260);
     chart.setPrefHeight(320);
     XYPlot plot = (XYPlot) chart.getChart().getPlot();
@@ -147,11 +151,10 @@ final class VaeDemoView extends VBox implements DemoView {
     VBox controls = new VBox(8, function, muRow, sigmaRow);
     controls.setPrefWidth(380);
     controls.setMinWidth(280);
-    HBox below = new HBox(16, controls, numbers);
-    HBox.setHgrow(numbers, Priority.ALWAYS);
-    HBox.setHgrow(controls, Priority.SOMETIMES);
+    // Side by side when there is room, one under the other on a narrow panel.
+    FlowPane below = new FlowPane(16, 8, controls, numbers);
     status.setWrapText(true);
-    getChildren().addAll(target, chart, below, status);
+    getChildren().addAll(new FitWidth(target), chart, below, status);
 
     mu.valueProperty().addListener((o, a, b) -> recompute());
     sigma

@@ -25,7 +25,8 @@ import org.testfx.framework.junit5.Start;
 import org.testfx.util.WaitForAsyncUtils;
 
 /**
- * Renders each lesson's key step into PNGs for a person to look at, at 100 % and 150 % scale:
+ * Renders each lesson's key step into PNGs for a person to look at, at 100 % and 150 % scale (the
+ * window at two thirds of its size drawn 1.5 times as large, as a 150 % desktop lays it out):
  * {@code -Dtest=LessonGallery -Dreplens.gallery=DIR [-Dreplens.lesson=repvgg]
  * [-Dreplens.gallery.holdMs=20000]} (the hold keeps the last window open, e.g. for a screenshot of
  * a real window on Xvfb).
@@ -78,18 +79,38 @@ class LessonGallery {
     robot.interact(w.graph()::fitToView);
   }
 
+  /**
+   * The window at 100 %, then as it lays out at 150 % on the same screen: two thirds of the size in
+   * logical pixels, drawn 1.5 times as large.
+   */
   private void shoot(FxRobot robot, Path dir, String name) throws Exception {
     await();
+    double width = w.stage().getWidth();
+    double height = w.stage().getHeight();
     robot.interact(
         () -> {
           try {
             PngExport.save(w.stage().getScene().getRoot(), dir.resolve(name + "-100.png"), 1);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+          w.stage().setWidth(width / 1.5);
+          w.stage().setHeight(height / 1.5);
+        });
+    Thread.sleep(300);
+    WaitForAsyncUtils.waitForFxEvents();
+    robot.interact(
+        () -> {
+          try {
             PngExport.save(w.stage().getScene().getRoot(), dir.resolve(name + "-150.png"), 1.5);
             PngExport.save(w.lessons(), dir.resolve(name + "-panel-150.png"), 1.5);
           } catch (IOException e) {
             throw new UncheckedIOException(e);
           }
+          w.stage().setWidth(width);
+          w.stage().setHeight(height);
         });
+    WaitForAsyncUtils.waitForFxEvents();
   }
 
   /** Waits for the training demo shown to finish its run. */
