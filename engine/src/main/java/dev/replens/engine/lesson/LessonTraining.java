@@ -42,9 +42,9 @@ public final class LessonTraining {
 
   /**
    * The block without its branch-wise scaling layers: every {@link ChannelScale} inside a branch is
-   * removed, so that all branches feed the sum unscaled. The ablation of OREPA's Sec. 3.3, where
-   * the branches then collapse into one [OREPA: Hu et al., "Online Convolutional
-   * Re-parameterization", CVPR 2022].
+   * removed, so that all branches feed the sum unscaled: the ablation behind OREPA's argument that
+   * the scaling layers diversify the branches' optimization [OREPA: Hu et al., "Online
+   * Convolutional Re-parameterization", CVPR 2022, Sec. 3].
    *
    * @throws IllegalArgumentException if a branch would be left empty
    */

@@ -29,7 +29,7 @@ import java.util.function.Consumer;
  *       mapped into the fused kernel's space, for the block as designed and for the block with its
  *       branch-wise scales removed ({@link LessonTraining#withoutScaling}). Without scales a branch
  *       that is one linear layer gets the fused kernel's own gradient, so the branches move alike
- *       (OREPA Sec. 3.3, Prop. 1).
+ *       (OREPA, Sec. 3: the scaling layers diversify the branches' optimization).
  * </ol>
  *
  * <p>Runs on the calling thread (a trainer is confined to the thread that creates it): call it from
