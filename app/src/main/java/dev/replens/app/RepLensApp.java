@@ -63,6 +63,8 @@ public final class RepLensApp extends Application {
     if (restore) {
       window.session().markSaved(left.get().originalFile());
       window.markRestored(left.get().originalFile());
+    } else {
+      SampleCatalog.find(START_SAMPLE).ifPresent(window::openSample);
     }
     stage.show();
     Platform.runLater(window.graph()::fitToView);
