@@ -28,6 +28,7 @@ import javafx.application.Platform;
 import javafx.css.PseudoClass;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -276,6 +277,26 @@ class ExplorerWindowTest {
       }
     }
     assertThat(differing).isGreaterThan(200);
+  }
+
+  @Test
+  void oneColorScaleIsSharedAndCanBeTurnedOff(FxRobot robot) throws Exception {
+    awaitAnalysis();
+    KernelHeatmap fused = w.kernels().heatmap("fused");
+    KernelHeatmap dense = w.kernels().heatmap("rbr_dense");
+    double all =
+        Math.max(
+            fused.getKernel().maxAbs(),
+            Math.max(
+                dense.getKernel().maxAbs(), w.kernels().heatmap("rbr_1x1").getKernel().maxAbs()));
+    assertThat(dense.getEffectiveScale()).isEqualTo(fused.getEffectiveScale());
+    assertThat(fused.getEffectiveScale()).isGreaterThanOrEqualTo(all);
+    assertThat(dense.isShowColorBar()).isFalse();
+    assertThat(fused.isShowColorBar()).isTrue();
+    robot.interact(() -> ((CheckBox) robot.lookup("#sharedScale").query()).setSelected(false));
+    assertThat(dense.getEffectiveScale()).isEqualTo(dense.getKernel().maxAbs());
+    assertThat(fused.getEffectiveScale()).isEqualTo(fused.getKernel().maxAbs());
+    assertThat(dense.isShowColorBar()).isTrue();
   }
 
   private static WritableImage snap(FxRobot robot, Node n) {
