@@ -289,4 +289,14 @@ class ExplorerWindowTest {
     assertThat(w.session().document()).isEqualTo(before);
     assertThat(w.stage().isShowing()).isTrue();
   }
+
+  @Test
+  void anEditIsAutosavedToTheRecoveryCopy(FxRobot robot) throws Exception {
+    RecoveryStore store = new RecoveryStore(home.resolve("recovery"));
+    store.clear();
+    robot.interact(() -> w.session().execute(new DeleteBranchCommand(w.session(), "rbr_1x1")));
+    DesignDocument edited = w.session().document();
+    WaitForAsyncUtils.waitFor(
+        10, TimeUnit.SECONDS, () -> store.load().map(r -> r.design().equals(edited)).orElse(false));
+  }
 }

@@ -128,22 +128,28 @@ public final class ConvOps {
 
   /** Average pooling over {@code k x k} windows, unpadded (pad first with zeros to count them). */
   public static INDArray avgPool(INDArray x, int k, int stride) {
-    Pooling2DConfig cfg =
-        Pooling2DConfig.builder()
-            .kH(k)
-            .kW(k)
-            .sH(stride)
-            .sW(stride)
-            .pH(0)
-            .pW(0)
-            .dH(1)
-            .dW(1)
-            .paddingMode(PaddingMode.VALID)
-            .divisor(Pooling2D.Divisor.INCLUDE_PADDING)
-            .type(Pooling2D.Pooling2DType.AVG)
-            .isNHWC(false)
-            .build();
-    return Nd4j.cnn().avgPooling2d(x, cfg);
+    return Nd4j.cnn().avgPooling2d(x, avgPoolConfig(k, stride));
+  }
+
+  /**
+   * The NCHW configuration of unpadded {@code k x k} average pooling, shared by evaluation and the
+   * training graphs.
+   */
+  public static Pooling2DConfig avgPoolConfig(int k, int stride) {
+    return Pooling2DConfig.builder()
+        .kH(k)
+        .kW(k)
+        .sH(stride)
+        .sW(stride)
+        .pH(0)
+        .pW(0)
+        .dH(1)
+        .dW(1)
+        .paddingMode(PaddingMode.VALID)
+        .divisor(Pooling2D.Divisor.INCLUDE_PADDING)
+        .type(Pooling2D.Pooling2DType.AVG)
+        .isNHWC(false)
+        .build();
   }
 
   /** Takes every {@code stride}-th row and column. */

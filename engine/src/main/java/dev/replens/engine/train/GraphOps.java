@@ -1,5 +1,6 @@
 package dev.replens.engine.train;
 
+import dev.replens.engine.eval.ConvOps;
 import dev.replens.engine.model.Activation;
 import java.util.ArrayList;
 import java.util.List;
@@ -193,19 +194,7 @@ final class GraphOps {
 
   /** Average pooling over {@code k x k} windows, unpadded. */
   Act avgPool(Act x, int k, int stride) {
-    Pooling2DConfig cfg =
-        Pooling2DConfig.builder()
-            .kH(k)
-            .kW(k)
-            .sH(stride)
-            .sW(stride)
-            .pH(0)
-            .pW(0)
-            .dH(1)
-            .dW(1)
-            .paddingMode(PaddingMode.VALID)
-            .isNHWC(false)
-            .build();
+    Pooling2DConfig cfg = ConvOps.avgPoolConfig(k, stride);
     SDVariable v = sd.cnn().avgPooling2d(x.v(), cfg);
     return new Act(v, x.c(), (x.h() - k) / stride + 1, (x.w() - k) / stride + 1);
   }

@@ -41,6 +41,24 @@ abstract class FamilyImporter {
     return out;
   }
 
+  /**
+   * Adds a problem when the file holds RepVGG's identity branch {@code rbr_identity} but the
+   * geometry can't have one: {@code module} builds it only when in == out and stride is 1.
+   */
+  static void checkIdentityBranch(StateDict sd, Geometry g, String module, List<String> out) {
+    if (sd.hasPrefix("rbr_identity.") && !g.identityPossible()) {
+      out.add(
+          "the file has an identity branch 'rbr_identity', which "
+              + module
+              + " builds only when in == out and stride is 1; the geometry says in "
+              + g.inChannels()
+              + ", out "
+              + g.outChannels()
+              + ", stride "
+              + g.stride());
+    }
+  }
+
   /** Compares a conv weight {@code [out, in/groups, kh, kw]} with the geometry. */
   static void checkConv(
       String key, long[] s, Geometry g, int in, int groups, int kh, int kw, List<String> out) {

@@ -44,16 +44,7 @@ final class RepVggImporter extends FamilyImporter {
   @Override
   List<String> checkGeometry(StateDict sd, Geometry g) {
     List<String> out = super.checkGeometry(sd, g);
-    if (sd.hasPrefix("rbr_identity.") && !g.identityPossible()) {
-      out.add(
-          "the file has an identity branch 'rbr_identity', which RepVGG builds only when in =="
-              + " out and stride is 1; the geometry says in "
-              + g.inChannels()
-              + ", out "
-              + g.outChannels()
-              + ", stride "
-              + g.stride());
-    }
+    checkIdentityBranch(sd, g, "RepVGG", out);
     return out;
   }
 
