@@ -417,7 +417,10 @@ final class LabCharts {
             k.kernel().kw(),
             k.step(),
             r.info.label());
-    kernel.setTitle(caption);
+    // The card is narrow: the heatmap's own title says only what changes as it trains.
+    kernel.setTitle(
+        String.format(
+            Locale.ROOT, "block %d · step %d · %s", block.get() + 1, k.step(), r.info.label()));
     kernelCaption.set(caption);
   }
 

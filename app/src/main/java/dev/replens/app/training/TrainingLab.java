@@ -9,6 +9,7 @@ import dev.replens.engine.train.DeployReport;
 import dev.replens.engine.train.NetworkSpec;
 import dev.replens.engine.train.TrainConfig;
 import dev.replens.engine.train.TrainMode;
+import dev.replens.engine.train.TrainingListener;
 import dev.replens.engine.train.TrainingRun;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,6 +20,7 @@ import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
@@ -142,6 +144,7 @@ public final class TrainingLab implements AutoCloseable {
   private final ObservableList<RunInfo> runsView = FXCollections.unmodifiableObservableList(runs);
 
   private BiConsumer<String, String> onProblem = (h, m) -> LOG.warn("{}: {}", h, m);
+  private final List<TrainingListener> observers = new CopyOnWriteArrayList<>();
   private TrainingRun run;
   private Plan plan;
   private final Deque<TrainMode> pending = new ArrayDeque<>();
@@ -289,6 +292,14 @@ public final class TrainingLab implements AutoCloseable {
         worker);
   }
 
+  /**
+   * Also reports every later run's measurements to {@code l}, on the trainer thread, exactly as the
+   * engine produced them (to check the charts against the engine).
+   */
+  void observeRuns(TrainingListener l) {
+    observers.add(Objects.requireNonNull(l));
+  }
+
   /** Where problems found while preparing a run go: a header and a message, on the FX thread. */
   public void setOnProblem(BiConsumer<String, String> handler) {
     this.onProblem = Objects.requireNonNull(handler);
@@ -370,14 +381,29 @@ public final class TrainingLab implements AutoCloseable {
       if (d.parameter() != null && !detail.contains(d.parameter())) {
         detail += " (parameter " + d.parameter() + ")";
       }
+      double lr = info.config().optimizer().learningRate();
       return who
           + "training diverged at step "
           + d.step()
           + " and stopped: "
           + detail
-          + ". The charts keep the history; Fuse & verify checks the kept weights.";
+          + ". Lower the learning rate (now "
+          + number(lr)
+          + "; try "
+          + number(lr / 10)
+          + ") and start again. The charts keep the history; Fuse & verify checks the kept"
+          + " weights.";
     }
     return who + "training failed: " + s.message();
+  }
+
+  private static String number(double v) {
+    return (Math.abs(v) >= 1e-3 && Math.abs(v) < 1e4)
+        ? java.math.BigDecimal.valueOf(v)
+            .round(new java.math.MathContext(3))
+            .stripTrailingZeros()
+            .toPlainString()
+        : String.format(java.util.Locale.ROOT, "%.0e", v);
   }
 
   // ---------------------------------------------------------------- runs
@@ -462,6 +488,9 @@ public final class TrainingLab implements AutoCloseable {
     runs.add(info);
     TrainingRun r = new TrainingRun(plan.net(), config, plan.data());
     r.addListener(new MetricsFeed(id, queue));
+    for (TrainingListener l : observers) {
+      r.addListener(l);
+    }
     run = r;
     if (singleStep) {
       r.step();

@@ -304,8 +304,20 @@ public final class TrainingLabPane extends BorderPane {
             shownCost);
     ((VBox) cost.getChildren().get(1)).getChildren().add(costSummary);
 
-    Label kernelHint =
-        new Label("The selected block's fused kernel as it trains: out × in channels of K×K taps.");
+    Label kernelHint = new Label();
+    kernelHint.setId("labKernelCaption");
+    kernelHint
+        .textProperty()
+        .bind(
+            javafx.beans.binding.Bindings.createStringBinding(
+                () -> {
+                  String c = charts.kernelCaptionProperty().get();
+                  return c.isEmpty()
+                      ? "The selected block's fused kernel as it trains: out × in channels of K×K"
+                          + " taps."
+                      : c + ": out × in channels of K×K taps, bias at the right.";
+                },
+                charts.kernelCaptionProperty()));
     kernelHint.getStyleClass().add("card-caption");
     kernelHint.setWrapText(true);
     kernelHint.setMinHeight(Region.USE_PREF_SIZE);
@@ -748,18 +760,23 @@ public final class TrainingLabPane extends BorderPane {
     DeployReport r = v.report();
     verifyResult.setText(
         String.format(
-            Locale.ROOT,
-            "%s, weights of step %d%s, %d validation images (%s): training form %.2f%% · fused"
-                + " %.2f%% · max logit |Δ| %.2e (tolerance %.0e)",
-            v.run().label(),
-            v.step(),
-            lab.phase() == TrainingLab.Phase.FAILED ? " (the last good ones)" : "",
-            r.images(),
-            r.precision(),
-            100 * r.trainingFormAccuracy(),
-            100 * r.deployAccuracy(),
-            r.maxLogitDiff(),
-            DeployReport.TOLERANCE));
+                Locale.ROOT,
+                "%s, weights of step %d%s, %d validation images (%s): training form %.2f%% · fused"
+                    + " %.2f%% · max logit |Δ| %.2e (tolerance %.0e)",
+                v.run().label(),
+                v.step(),
+                lab.phase() == TrainingLab.Phase.FAILED ? " (the last good ones)" : "",
+                r.images(),
+                r.precision(),
+                100 * r.trainingFormAccuracy(),
+                100 * r.deployAccuracy(),
+                r.maxLogitDiff(),
+                DeployReport.TOLERANCE)
+            + (!r.passes() && lab.phase() == TrainingLab.Phase.FAILED
+                ? ". The kept weights come from a diverging run and are already huge: at that size"
+                    + " rounding alone exceeds the tolerance. Lower the learning rate and train"
+                    + " again."
+                : ""));
     verifyVerdict.setText(
         r.passes()
             ? "✔ identical predictions"
