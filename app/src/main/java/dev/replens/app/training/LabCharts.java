@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import javafx.beans.property.IntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerProperty;
 import javafx.beans.property.ReadOnlyIntegerWrapper;
@@ -116,12 +117,18 @@ final class LabCharts {
   private final Map<Object, Long> lastDrawn = new IdentityHashMap<>();
   private int nextFlush;
 
+  /** The series drawn with markers always (validation), per chart. */
+  private final Map<LiveChart, Set<String>> marked = new IdentityHashMap<>();
+
   LabCharts(ObservableList<TrainingLab.RunInfo> runs) {
     norms.setLogY(true);
     // One point (or a flat line) must not collapse an axis to a sliver with repeated ticks, and an
     // empty chart shows the range its values will have.
     range(loss, 0.05, 0, 2.5);
-    range(accuracy, 2, 0, 100);
+    // Accuracy is a percentage: always 0 to 100, so that a run stuck at chance or one point alone
+    // doesn't stretch the axis into negative percentages.
+    accuracy.getChart().getXYPlot().getRangeAxis().setAutoRange(false);
+    accuracy.getChart().getXYPlot().getRangeAxis().setRange(0, 100.5);
     range(similarity, 0.01, -1, 1);
     range(toTotal, 0.01, -1, 1);
     range(pairs, 0.01, -1, 1);
@@ -307,8 +314,30 @@ final class LabCharts {
     if (b == null) {
       return false;
     }
+    dotLonePoints(c);
     b.commit();
     return true;
+  }
+
+  /**
+   * A line needs two points: a series with one point alone (after a single step) shows it as a dot
+   * until its second point arrives.
+   */
+  private void dotLonePoints(LiveChart c) {
+    XYLineAndShapeRenderer r = (XYLineAndShapeRenderer) c.getChart().getXYPlot().getRenderer();
+    org.jfree.data.xy.XYDataset d = c.getChart().getXYPlot().getDataset();
+    for (int i = 0; i < d.getSeriesCount(); i++) {
+      if (marked.getOrDefault(c, Set.of()).contains(String.valueOf(d.getSeriesKey(i)))) {
+        continue;
+      }
+      boolean lone = d.getItemCount(i) == 1;
+      if (!Boolean.valueOf(lone).equals(r.getSeriesShapesVisible(i))) {
+        r.setSeriesShapesVisible(i, lone);
+        if (lone) {
+          r.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-2.5, -2.5, 5, 5), false);
+        }
+      }
+    }
   }
 
   private boolean flushKernel() {
@@ -458,6 +487,7 @@ final class LabCharts {
     r.setSeriesStroke(i, stroke, false);
     r.setSeriesShapesVisible(i, marks);
     if (marks) {
+      marked.computeIfAbsent(chart, k -> new java.util.HashSet<>()).add(name);
       r.setSeriesShape(i, new java.awt.geom.Ellipse2D.Double(-3, -3, 6, 6), false);
     }
   }

@@ -529,6 +529,23 @@ class TrainingLabTest {
   }
 
   @Test
+  void aTruncatedIdxFileIsReportedWithItsOwnPath(FxRobot robot) throws Exception {
+    Path dir = Files.createDirectories(home.resolve("broken-mnist"));
+    Path images = Files.write(dir.resolve("train-images-idx3-ubyte"), new byte[] {0, 0, 8});
+    Files.write(dir.resolve("train-labels-idx1-ubyte"), new byte[] {0, 0, 8, 1, 0, 0, 0, 0});
+    SetupPane setup = robot.lookup("#labSetup").queryAs(SetupPane.class);
+    robot.interact(() -> setup.chooseDataFolder(dir));
+    await(() -> robot.lookup("#errorDialog").tryQuery().isPresent(), "the error dialog");
+    DialogPane dialog = robot.lookup("#errorDialog").queryAs(DialogPane.class);
+    String text = ((Label) dialog.getContent()).getText();
+    assertThat(text)
+        .contains(images.toString())
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+    robot.clickOn(dialog.lookupButton(javafx.scene.control.ButtonType.OK));
+  }
+
+  @Test
   void theSetupFollowsTheExplorersDesignWhileIdle(FxRobot robot) throws Exception {
     Label name = robot.lookup("#labBlockName").queryAs(Label.class);
     assertThat(name.getText()).isEqualTo("RepVGG block");
