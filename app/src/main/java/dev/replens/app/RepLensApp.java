@@ -64,6 +64,11 @@ public final class RepLensApp extends Application {
       window.session().markSaved(left.get().originalFile());
       window.markRestored(left.get().originalFile());
     }
+    // -Dreplens.workspace=trainingTab opens on that workspace tab (to look at it, e.g. on Xvfb).
+    String workspace = System.getProperty("replens.workspace");
+    if (workspace != null) {
+      window.showWorkspace(workspace);
+    }
     stage.show();
     Platform.runLater(window.graph()::fitToView);
   }
