@@ -6,6 +6,7 @@ import dev.replens.engine.data.DataLoadException;
 import dev.replens.engine.data.DatasetSplit;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.model.BlockSpec;
+import dev.replens.engine.samples.SampleCatalog;
 import dev.replens.engine.train.OptimizerConfig;
 import dev.replens.engine.train.TrainMode;
 import java.io.File;
@@ -51,10 +52,21 @@ final class SetupPane extends VBox {
     }
   }
 
+  /** An entry of the design list: the Explorer's design, or a bundled sample. */
+  record DesignChoice(String label, SampleCatalog.Sample sample) {
+    @Override
+    public String toString() {
+      return label;
+    }
+  }
+
+  static final DesignChoice EXPLORER = new DesignChoice("The Explorer's current design", null);
+
   static final DataChoice SHAPES = new DataChoice("Shapes · 28×28 gray", "shapes");
   static final DataChoice SHAPES_RGB = new DataChoice("Shapes · 32×32 RGB", "shapes-rgb");
 
   private final TrainingLab lab;
+  private final ComboBox<DesignChoice> design = new ComboBox<>();
   private final Label blockName = new Label();
   private final Label blockDetail = new Label();
   private final Label blockNote = new Label();
@@ -92,6 +104,15 @@ final class SetupPane extends VBox {
     getStyleClass().add("lab-setup");
     setId("labSetup");
 
+    design.setId("labDesign");
+    design.getItems().add(EXPLORER);
+    for (SampleCatalog.Sample sample : SampleCatalog.list()) {
+      design.getItems().add(new DesignChoice("Sample · " + sample.name(), sample));
+    }
+    design.setValue(EXPLORER);
+    design.setMaxWidth(Double.MAX_VALUE);
+    design.setTooltip(
+        new Tooltip("Train the design open in the Explorer (it follows your edits) or a sample"));
     blockName.setId("labBlockName");
     blockName.getStyleClass().add("block-name");
     blockName.setWrapText(true);
@@ -209,6 +230,7 @@ final class SetupPane extends VBox {
     VBox fields =
         new VBox(
             section("Block"),
+            design,
             blockName,
             blockDetail,
             blockNote,
@@ -311,6 +333,11 @@ final class SetupPane extends VBox {
     compare.forEach((m, c) -> c.setSelected(modes.contains(m)));
   }
 
+  /** The design list: the Explorer's design or a sample. */
+  ComboBox<DesignChoice> designBox() {
+    return design;
+  }
+
   /** Whether Start keeps the runs already in the charts. */
   boolean overlay() {
     return overlay.isSelected();
@@ -341,11 +368,12 @@ final class SetupPane extends VBox {
     blockDetail.setText(
         String.format(
             Locale.ROOT,
-            "%d branch%s · %dx%d kernel · the Explorer's current design",
+            "%d branch%s · %dx%d kernel · %s",
             spec.branches().size(),
             spec.branches().size() == 1 ? "" : "es",
             spec.kernel(),
-            spec.kernel()));
+            spec.kernel(),
+            design.getValue() == EXPLORER ? "the Explorer's current design" : "a bundled sample"));
     boolean differs =
         trainingSpec != null && (!trainingSpec.equals(spec) || !name.equals(trainingName));
     blockNote.setText(

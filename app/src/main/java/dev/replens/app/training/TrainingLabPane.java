@@ -1,8 +1,12 @@
 package dev.replens.app.training;
 
 import dev.replens.app.Dialogs;
+import dev.replens.app.Messages;
 import dev.replens.app.design.DesignSession;
+import dev.replens.engine.io.DesignDocument;
+import dev.replens.engine.io.DesignFormatException;
 import dev.replens.engine.kernel.KernelSnapshot;
+import dev.replens.engine.samples.SampleCatalog;
 import dev.replens.engine.train.DeployReport;
 import dev.replens.engine.train.TrainMode;
 import dev.replens.engine.train.TrainingRun;
@@ -112,6 +116,7 @@ public final class TrainingLabPane extends BorderPane {
   private final Label verifyVerdict = new Label();
   private final List<ChartCard> cards = new ArrayList<>();
   private final AnimationTimer frames;
+  private final java.util.Map<String, DesignDocument> samples = new java.util.HashMap<>();
   private long chartUpdates;
   private long longestFrameNanos;
   private long longestFrameCpuNanos;
@@ -163,6 +168,7 @@ public final class TrainingLabPane extends BorderPane {
     lab.runProperty().addListener((o, a, b) -> showDesign());
     lab.runs().addListener((Observable o) -> updateControls());
     session.documentProperty().addListener((o, a, b) -> showDesign());
+    setup.designBox().valueProperty().addListener((o, a, b) -> showDesign());
     setup.compareButton().setOnAction(e -> start(setup.compareModes()));
     setup.compareReadyProperty().addListener((o, a, b) -> updateControls());
     sceneProperty().addListener((o, a, b) -> attach(a, b));
@@ -582,13 +588,10 @@ public final class TrainingLabPane extends BorderPane {
       return;
     }
     LabSetup s = readSetup();
-    if (s != null) {
+    DesignDocument d = designToTrain(true);
+    if (s != null && d != null) {
       lab.start(
-          s,
-          session.spec(),
-          designName(),
-          modes == null ? List.of(s.mode()) : modes,
-          setup.overlay());
+          s, d.block(), designName(d), modes == null ? List.of(s.mode()) : modes, setup.overlay());
     }
   }
 
@@ -606,8 +609,9 @@ public final class TrainingLabPane extends BorderPane {
       return;
     }
     LabSetup s = readSetup();
-    if (s != null) {
-      lab.step(s, session.spec(), designName());
+    DesignDocument d = designToTrain(true);
+    if (s != null && d != null) {
+      lab.step(s, d.block(), designName(d));
     }
   }
 
@@ -620,9 +624,33 @@ public final class TrainingLabPane extends BorderPane {
     }
   }
 
-  private String designName() {
-    String n = session.document().name();
-    return n.isBlank() ? "Untitled design" : n;
+  private static String designName(DesignDocument d) {
+    return d.name().isBlank() ? "Untitled design" : d.name();
+  }
+
+  /**
+   * The design chosen in the setup: the Explorer's, or a sample (loaded once). A sample that can't
+   * be read is reported when {@code report}, and the Explorer's design is shown instead.
+   */
+  private DesignDocument designToTrain(boolean report) {
+    SetupPane.DesignChoice c = setup.designBox().getValue();
+    if (c == null || c.sample() == null) {
+      return session.document();
+    }
+    DesignDocument d = samples.get(c.sample().id());
+    if (d == null) {
+      try {
+        d = SampleCatalog.load(c.sample());
+        samples.put(c.sample().id(), d);
+      } catch (IOException | DesignFormatException | RuntimeException e) {
+        if (report) {
+          Dialogs.error(
+              window(), "The sample can't be read", c.sample().name() + ": " + Messages.of(e));
+        }
+        return report ? null : session.document();
+      }
+    }
+    return d;
   }
 
   // ---------------------------------------------------------------- frames
@@ -719,7 +747,7 @@ public final class TrainingLabPane extends BorderPane {
   private void showDesign() {
     TrainingLab.RunInfo r = lab.phase().active() ? lab.runProperty().get() : null;
     setup.showDesign(
-        session.document(), r == null ? null : r.blockName(), r == null ? null : r.net().block());
+        designToTrain(false), r == null ? null : r.blockName(), r == null ? null : r.net().block());
   }
 
   private void updateBlockChoice(int blocks) {

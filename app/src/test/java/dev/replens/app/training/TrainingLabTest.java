@@ -249,7 +249,7 @@ class TrainingLabTest {
         };
     robot.interact(
         () -> {
-          pane.applySetup(tiny(60));
+          pane.applySetup(tiny(45));
           pane.lossChart()
               .getChart()
               .addChangeListener(
@@ -303,7 +303,7 @@ class TrainingLabTest {
     double maxPingMs = sortedPings[sortedPings.length - 1] / 1e6;
     double seconds = (System.nanoTime() - t0) / 1e9;
     double load = Math.max(load0, os.getSystemLoadAverage());
-    int steps = 60 - step0;
+    int steps = 45 - step0;
     long maxGapMs = gaps.stream().mapToLong(Long::longValue).max().orElse(0) / 1_000_000;
     long maxCpuMs = cpuGaps.stream().mapToLong(Long::longValue).max().orElse(0) / 1_000_000;
     double frameRate = frames.get() / seconds;
@@ -560,5 +560,36 @@ class TrainingLabTest {
     assertThat(name.getText()).isEqualTo("Diverse Branch Block");
     Button start = robot.lookup("#labStart").queryButton();
     assertThat(start.isDisabled()).isFalse();
+  }
+
+  @Test
+  void aSampleChosenInTheSetupIsTrainedInsteadOfTheExplorersDesign(FxRobot robot) throws Exception {
+    @SuppressWarnings("unchecked")
+    ComboBox<SetupPane.DesignChoice> design = robot.lookup("#labDesign").queryAs(ComboBox.class);
+    assertThat(design.getValue()).isEqualTo(SetupPane.EXPLORER);
+    robot.interact(
+        () -> {
+          pane.applySetup(tiny(5));
+          design.setValue(
+              design.getItems().stream()
+                  .filter(d -> d.sample() != null && d.sample().id().equals("acnet"))
+                  .findFirst()
+                  .orElseThrow());
+        });
+    Label name = robot.lookup("#labBlockName").queryAs(Label.class);
+    String acnet = SampleCatalog.load("acnet").name();
+    assertThat(name.getText()).isEqualTo(acnet);
+    // The Explorer keeps its own design.
+    assertThat(w.session().document().name()).isEqualTo("RepVGG block");
+
+    robot.clickOn("#labStep");
+    awaitPhase(TrainingLab.Phase.PAUSED);
+    TrainingLab.RunInfo run = pane.lab().runs().get(0);
+    assertThat(run.blockName()).isEqualTo(acnet);
+    assertThat(run.net().block()).isEqualTo(SampleCatalog.load("acnet").block());
+    assertThat(pane.lab().statusProperty().get().step()).isEqualTo(1);
+    assertThat(pane.lossChart().pointCount("offline train")).isEqualTo(1);
+    robot.clickOn("#labStop");
+    awaitPhase(TrainingLab.Phase.STOPPED);
   }
 }
