@@ -63,6 +63,8 @@ public final class RepLensApp extends Application {
     if (restore) {
       window.session().markSaved(left.get().originalFile());
       window.markRestored(left.get().originalFile());
+    } else {
+      SampleCatalog.find(START_SAMPLE).ifPresent(window::openSample);
     }
     // -Dreplens.workspace=trainingTab opens on that workspace tab (to look at it, e.g. on Xvfb).
     String workspace = System.getProperty("replens.workspace");

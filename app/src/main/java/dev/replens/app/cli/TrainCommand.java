@@ -1,8 +1,11 @@
 package dev.replens.app.cli;
 
+import dev.replens.app.Messages;
 import dev.replens.engine.data.DataLoadException;
 import dev.replens.engine.data.DataSources;
 import dev.replens.engine.data.DatasetSplit;
+import dev.replens.engine.io.DesignWeights;
+import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.DeployCheck;
 import dev.replens.engine.train.DeployReport;
@@ -51,7 +54,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
         names = "--sample",
         paramLabel = "NAME",
-        description = "A built-in block: repvgg, dbb, acnet, orepa or plain (default repvgg).")
+        description =
+            "A bundled sample design (see replens designs), e.g. repvgg or dbb (default repvgg).")
     String sample;
   }
 
@@ -191,6 +195,15 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-verify", description = "Skip fuse and verify.")
   boolean noVerify;
 
+  @Option(
+      names = "--save-block",
+      paramLabel = "OUT.npz",
+      description =
+          "Write the last block's trained weights (BN running statistics included) under the"
+              + " design's own keys, so the design opens with them (offline mode trains the design"
+              + " itself; other modes write their training form's keys).")
+  Path saveBlock;
+
   @Spec CommandSpec spec;
 
   private PrintWriter out;
@@ -260,6 +273,21 @@ public final class TrainCommand implements Callable<Integer> {
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         err.println("replens train: could not read the trained weights: " + e.getMessage());
         return RepLensCli.TOLERANCE_EXCEEDED;
+      }
+      if (saveBlock != null) {
+        var last = state.blocks().get(state.blocks().size() - 1);
+        try {
+          DesignWeights.write(saveBlock, last.weights());
+          out.println(
+              "block weights written to "
+                  + saveBlock
+                  + " ("
+                  + last.weights().keys().size()
+                  + " arrays)");
+        } catch (WeightFileException e) {
+          err.println("replens train: " + Messages.of(e));
+          return RepLensCli.BAD_INPUT;
+        }
       }
       ValidationMetrics v = lastVal[0];
       if (v != null) {

@@ -2,6 +2,7 @@ package dev.replens.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replens.engine.io.npz.NpzReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,9 @@ class TrainCommandTest {
             "--validate-every",
             "4",
             "--progress-every",
-            "4");
+            "4",
+            "--save-block",
+            dir.resolve("block.npz").toString());
     assertThat(code).as(stdout() + err).isEqualTo(0);
     assertThat(stdout())
         .contains("in online mode")
@@ -110,6 +113,9 @@ class TrainCommandTest {
     List<String> branches = Files.readAllLines(dir.resolve("m-branches.csv"));
     assertThat(branches.get(0)).isEqualTo("step,block,metric,branch,other,value");
     assertThat(branches).anyMatch(l -> l.startsWith("4,0,kernel_cosine,dbb_origin,dbb_1x1,"));
+    var saved = NpzReader.read(dir.resolve("block.npz")).arrays();
+    assertThat(saved.get("dbb_origin.conv.weight").shape()).containsExactly(4, 4, 3, 3);
+    assertThat(saved.keySet()).allMatch(k -> k.startsWith("dbb_") || k.startsWith("post."));
   }
 
   @Test

@@ -187,6 +187,18 @@ class ExplorerWindowTest {
   }
 
   @Test
+  void aSampleOpensWithTheTrainedWeightsItShips(FxRobot robot) throws Exception {
+    SampleCatalog.Sample dbb = SampleCatalog.find("dbb").orElseThrow();
+    robot.interact(() -> w.openSample(dbb));
+    var shipped = SampleCatalog.loadWeights(dbb, SampleCatalog.load(dbb)).orElseThrow();
+    assertThat(w.session().weightsSourceProperty().get()).startsWith("dbb-shapes.npz");
+    for (String k : shipped.keys()) {
+      assertThat(w.session().weights().get(k)).as(k).isEqualTo(shipped.get(k));
+    }
+    assertThat(w.session().document().weights()).isNull();
+  }
+
+  @Test
   void savesAndReopensTheDesign(FxRobot robot) throws Exception {
     robot.interact(() -> w.session().execute(new DeleteBranchCommand(w.session(), "rbr_1x1")));
     DesignDocument edited = w.session().document();
