@@ -191,6 +191,7 @@ public final class MainWindow {
   /** The workspaces beside the explorer; each gets the session and works on the same design. */
   private void addWorkspaces() {
     // One line per workspace: workspaces.getTabs().add(new Tab(title, new XPane(session, ...)));
+    workspaces.getTabs().add(dev.replens.app.training.TrainingLabPane.tab(session));
   }
 
   /** Shows the workspace tab with this id ({@code explorerTab}, ...). */

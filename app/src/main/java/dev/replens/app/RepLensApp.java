@@ -66,6 +66,11 @@ public final class RepLensApp extends Application {
     } else {
       SampleCatalog.find(START_SAMPLE).ifPresent(window::openSample);
     }
+    // -Dreplens.workspace=trainingTab opens on that workspace tab (to look at it, e.g. on Xvfb).
+    String workspace = System.getProperty("replens.workspace");
+    if (workspace != null) {
+      window.showWorkspace(workspace);
+    }
     stage.show();
     Platform.runLater(window.graph()::fitToView);
   }
