@@ -261,7 +261,7 @@ public final class TrainCommand implements Callable<Integer> {
         Locale.ROOT,
         "training %s (%s) in %s mode on %s: %d steps, batch %d, %s, seed %d%n",
         block.design != null ? block.design : (block.sample == null ? "repvgg" : block.sample),
-        describe(setup.net),
+        describe(setup.net) + (dyrep ? ", its plain form for DyRep" : ""),
         setup.config.mode(),
         setup.data.train(),
         setup.config.steps(),
@@ -436,11 +436,12 @@ public final class TrainCommand implements Callable<Integer> {
   private static String describe(NetworkSpec n) {
     return String.format(
         Locale.ROOT,
-        "%d block%s of %d channels, %d branches",
+        "%d block%s of %d channels, %d branch%s",
         n.depth(),
         n.depth() == 1 ? "" : "s",
         n.channels(),
-        n.block().branches().size());
+        n.block().branches().size(),
+        n.block().branches().size() == 1 ? "" : "es");
   }
 
   record Setup(NetworkSpec net, TrainConfig config, DatasetSplit data, List<RepOptForm> forms) {}
