@@ -188,7 +188,8 @@ public final class MainWindow {
   /** The workspaces beside the explorer; each gets the session and works on the same design. */
   private void addWorkspaces() {
     // One line per workspace: workspaces.getTabs().add(new Tab(title, new XPane(session, ...)));
-    workspaces.getTabs().addAll(dev.replens.app.reparam.ReparamWorkspaces.tabs());
+    workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.repOptimizer());
+    workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.dyRep());
   }
 
   /** Shows the workspace tab with this id ({@code explorerTab}, ...). */

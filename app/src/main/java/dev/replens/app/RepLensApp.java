@@ -66,6 +66,11 @@ public final class RepLensApp extends Application {
     }
     stage.show();
     Platform.runLater(window.graph()::fitToView);
+    // -Dreplens.workspace=<tab id> (e.g. repoptTab, dyrepTab) opens that workspace first.
+    String workspace = System.getProperty("replens.workspace");
+    if (workspace != null) {
+      window.showWorkspace(workspace);
+    }
   }
 
   /** Never dies with a stack trace: logs it, keeps a recovery copy, and tells the user. */

@@ -127,7 +127,12 @@ public final class RepOptLab implements AutoCloseable {
 
   /** A lab on the built-in shapes with the bundled CSLA design. */
   public RepOptLab(BlockSpec csla) {
-    this.net = new NetworkSpec(csla, DEPTH, WIDTH, WIDTH, 1, 28, 28, 10);
+    this(csla, DEPTH, WIDTH);
+  }
+
+  /** A lab of {@code depth} CSLA blocks of {@code width} channels (tests use tiny ones). */
+  RepOptLab(BlockSpec csla, int depth, int width) {
+    this.net = new NetworkSpec(csla, depth, width, width, 1, 28, 28, 10);
     this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
     this.loop =
         new StepLoop(

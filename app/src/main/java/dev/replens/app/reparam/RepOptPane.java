@@ -16,6 +16,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
@@ -59,6 +60,8 @@ public final class RepOptPane extends BorderPane {
   private final Button handSet = new Button("Use hand-set scales");
   private final Label scalesInfo = Controls.note("repoptScalesInfo", "");
   private final Label status = new Label("Press Run to train both models.");
+  private final ProgressBar progress = new ProgressBar(0);
+  private final Button export = new Button("Export charts…");
   private final Label why = Controls.note("repoptWhy", "");
   private final LiveChart differenceChart =
       new LiveChart("Largest |W′(CSLA) − W′(RepOpt)| per step", "step", "max |ΔW′| (log)");
@@ -73,7 +76,11 @@ public final class RepOptPane extends BorderPane {
   private double worst;
 
   public RepOptPane(BlockSpec csla) {
-    this.lab = new RepOptLab(csla);
+    this(new RepOptLab(csla));
+  }
+
+  RepOptPane(RepOptLab lab) {
+    this.lab = lab;
     getStyleClass().add("lab-pane");
     getStylesheets().add(RepOptPane.class.getResource("reparam.css").toExternalForm());
     setId("repoptPane");
@@ -92,6 +99,10 @@ public final class RepOptPane extends BorderPane {
     search.setId("repoptSearch");
     handSet.setId("repoptHandSet");
     status.setId("repoptStatus");
+    progress.setId("repoptProgress");
+    progress.setMaxWidth(Double.MAX_VALUE);
+    export.setId("repoptExport");
+    export.setDisable(true);
     status.setWrapText(true);
     run.setDefaultButton(true);
     differenceChart.setId("repoptDifferenceChart");
@@ -104,6 +115,21 @@ public final class RepOptPane extends BorderPane {
     differenceChart.addSeries(DIFFERENCE);
     lossChart.addSeries(CSLA);
     lossChart.addSeries(REPOPT);
+    // The two loss curves coincide: draw CSLA wide and RepOpt dashed on top, so both stay visible.
+    if (lossChart.getChart().getPlot() instanceof XYPlot p) {
+      p.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
+      p.getRenderer().setSeriesStroke(0, new java.awt.BasicStroke(4f));
+      p.getRenderer()
+          .setSeriesStroke(
+              1,
+              new java.awt.BasicStroke(
+                  1.5f,
+                  java.awt.BasicStroke.CAP_BUTT,
+                  java.awt.BasicStroke.JOIN_ROUND,
+                  1f,
+                  new float[] {6f, 4f},
+                  0f));
+    }
 
     setLeft(controls());
     SplitPane charts = new SplitPane(differenceChart, lossChart);
@@ -122,6 +148,7 @@ public final class RepOptPane extends BorderPane {
         });
     stop.setOnAction(e -> lab.stop());
     search.setOnAction(e -> search());
+    export.setOnAction(e -> exportCharts());
     handSet.setOnAction(e -> lab.clearSearch());
     lab.stateProperty().addListener((o, a, b) -> stateChanged(b));
     lab.searchedProperty().addListener((o, a, b) -> showScales());
@@ -184,7 +211,9 @@ public final class RepOptPane extends BorderPane {
             "Training", Controls.form("optimizer", optimizer, "precision", dtype, "steps", steps));
     VBox breaks = Controls.section("What breaks it", clip, mismatch);
     HBox buttons = new HBox(6, run, pause, stop);
-    VBox box = new VBox(12, title, intro, scales, training, breaks, buttons, status, why);
+    VBox box =
+        new VBox(
+            12, title, intro, scales, training, breaks, buttons, progress, status, why, export);
     box.setPadding(new Insets(12));
     box.setPrefWidth(310);
     box.getStyleClass().add("lab-controls");
@@ -254,6 +283,8 @@ public final class RepOptPane extends BorderPane {
       differenceChart.appendAll(previousLabel, xs, ys);
     }
     lossChart.clear();
+    // Indeterminate while both training graphs are built (a second or two), then steps done.
+    progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
     lab.start(running);
   }
 
@@ -282,6 +313,7 @@ public final class RepOptPane extends BorderPane {
 
   private void search() {
     status.setText("Hyper-search: training the CSLA network with learnable scales...");
+    progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
     lab.search(settings(), searchSteps.getValue(), forms -> {});
   }
 
@@ -306,6 +338,8 @@ public final class RepOptPane extends BorderPane {
     }
     d.commit();
     l.commit();
+    progress.setProgress(last.totalSteps() == 0 ? 0 : (double) last.step() / last.totalSteps());
+    export.setDisable(false);
     double tol = running.dtype() == DataType.FLOAT ? 1e-4 : 1e-10;
     status.setText(
         String.format(
@@ -332,6 +366,9 @@ public final class RepOptPane extends BorderPane {
     pause.setText(s == StepLoop.State.PAUSED ? "Resume" : "Pause");
     stop.setDisable(!active);
     search.setDisable(active);
+    if (!active && progress.isIndeterminate()) {
+      progress.setProgress(0);
+    }
     if (s == StepLoop.State.FINISHED && running != null) {
       drain();
     }
@@ -419,6 +456,18 @@ public final class RepOptPane extends BorderPane {
               + " gradient in one model only. Try float64.";
     }
     why.setText(text);
+  }
+
+  private void exportCharts() {
+    String said =
+        ChartExport.ask(
+            this,
+            "repopt-trajectory",
+            java.util.Map.of("difference", differenceChart, "loss", lossChart),
+            java.util.Map.of());
+    if (said != null) {
+      status.setText(said);
+    }
   }
 
   /** The lab (model) behind the view. */
