@@ -95,6 +95,8 @@ public final class DyRepPane extends BorderPane {
     warning.getStyleClass().add("round-off-warning");
     warning.setWrapText(true);
     warning.setMaxWidth(Double.MAX_VALUE);
+    // Without this the split pane below squeezes the note to one truncated line.
+    warning.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     warning.setVisible(false);
     warning.setManaged(false);
     layer.setId("dyrepLayer");
@@ -162,6 +164,7 @@ public final class DyRepPane extends BorderPane {
     graph.setSpec(lab.network(settings()).layerBlock(0));
     layer.getItems().setAll(layers(settings().depth()));
     layer.getSelectionModel().select(0);
+    timeline.setMax(steps.getValue());
 
     pump = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
     pump.setCycleCount(Timeline.INDEFINITE);
@@ -256,27 +259,48 @@ public final class DyRepPane extends BorderPane {
     TableColumn<DyRepEvent, Number> step = new TableColumn<>("step");
     step.setCellValueFactory(
         c -> new javafx.beans.property.SimpleIntegerProperty(c.getValue().step()));
-    step.setPrefWidth(44);
+    step.setMinWidth(44);
     TableColumn<DyRepEvent, String> where = new TableColumn<>("layer");
     where.setCellValueFactory(
         c -> new javafx.beans.property.SimpleStringProperty(c.getValue().layer()));
-    where.setPrefWidth(56);
+    where.setMinWidth(56);
     TableColumn<DyRepEvent, String> kind = new TableColumn<>("change");
     kind.setCellValueFactory(
         c -> new javafx.beans.property.SimpleStringProperty(c.getValue().kind().toString()));
-    kind.setPrefWidth(56);
+    kind.setMinWidth(60);
     TableColumn<DyRepEvent, String> change = new TableColumn<>("output change");
     change.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 Controls.sci(c.getValue().outputChange())));
-    change.setPrefWidth(90);
+    change.setMinWidth(104);
     TableColumn<DyRepEvent, String> branches = new TableColumn<>("branches");
     branches.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 String.join(", ", c.getValue().branches()).replace("dbb_", "")));
-    branches.setPrefWidth(170);
+    branches.setMinWidth(80);
+    // The branch list rarely fits its column: the whole event is in the row's tooltip.
+    log.setRowFactory(
+        tv -> {
+          javafx.scene.control.TableRow<DyRepEvent> row = new javafx.scene.control.TableRow<>();
+          row.itemProperty()
+              .addListener(
+                  (o, a, e) ->
+                      row.setTooltip(
+                          e == null
+                              ? null
+                              : new javafx.scene.control.Tooltip(
+                                  String.format(
+                                      Locale.ROOT,
+                                      "step %d: %s %s %s; eval-mode output change %.2e",
+                                      e.step(),
+                                      e.layer(),
+                                      e.kind(),
+                                      String.join(", ", e.branches()),
+                                      e.outputChange()))));
+          return row;
+        });
     log.getColumns().add(step);
     log.getColumns().add(where);
     log.getColumns().add(kind);

@@ -89,9 +89,14 @@ public final class RepOptPane extends BorderPane {
     optimizer.getSelectionModel().select(0);
     optimizer.setId("repoptOptimizer");
     dtype.getItems().addAll("float32", "float64");
-    dtype.getSelectionModel().select(0);
+    // float64 by default: with ReLU blocks, float32 round-off alone parts the two runs after some
+    // tens of steps (a ReLU input within round-off of 0 switches in one model only), which would
+    // hide the lesson; float32 stays one click away, with that explanation.
+    dtype.getSelectionModel().select(1);
     dtype.setId("repoptDtype");
     clip.setId("repoptClip");
+    clip.setWrapText(true);
+    mismatch.setWrapText(true);
     mismatch.setId("repoptMismatch");
     run.setId("repoptRun");
     pause.setId("repoptPause");
@@ -152,7 +157,17 @@ public final class RepOptPane extends BorderPane {
     handSet.setOnAction(e -> lab.clearSearch());
     lab.stateProperty().addListener((o, a, b) -> stateChanged(b));
     lab.searchedProperty().addListener((o, a, b) -> showScales());
-    lab.multiplierProperty().addListener((o, a, b) -> showMultiplier(b));
+    lab.multiplierProperty().addListener((o, a, b) -> showMultiplier(b, running));
+    // Before a run, M follows the controls (computed off the FX thread: it may load ND4J).
+    lab.searchedProperty().addListener((o, a, b) -> previewMultiplier());
+    sKxK.valueProperty().addListener((o, a, b) -> previewMultiplier());
+    s1x1.valueProperty().addListener((o, a, b) -> previewMultiplier());
+    sId.valueProperty().addListener((o, a, b) -> previewMultiplier());
+    mismatch.selectedProperty().addListener((o, a, b) -> previewMultiplier());
+    optimizer
+        .getSelectionModel()
+        .selectedIndexProperty()
+        .addListener((o, a, b) -> previewMultiplier());
     lab.messageProperty()
         .addListener(
             (o, a, b) -> {
@@ -169,6 +184,7 @@ public final class RepOptPane extends BorderPane {
     stateChanged(StepLoop.State.IDLE);
     showScales();
     explain();
+    previewMultiplier();
 
     pump = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
     pump.setCycleCount(Timeline.INDEFINITE);
@@ -351,7 +367,10 @@ public final class RepOptPane extends BorderPane {
             Controls.sci(worst),
             worst <= tol
                 ? "The two kernels coincide (tolerance " + Controls.sci(tol) + ")."
-                : "The two kernels have parted (tolerance " + Controls.sci(tol) + ")."));
+                : "The two kernels have parted (tolerance "
+                    + Controls.sci(tol)
+                    + ")."
+                    + (running.clip() || running.mismatch() ? "" : " See why below.")));
     status.pseudoClassStateChanged(PARTED, worst > tol);
     explain();
   }
@@ -407,17 +426,33 @@ public final class RepOptPane extends BorderPane {
     return String.format(Locale.ROOT, "%.2f–%.2f", lo, hi);
   }
 
-  private void showMultiplier(KernelSnapshot m) {
+  private void previewMultiplier() {
+    if (lab.stateProperty().get().active()) {
+      return;
+    }
+    RepOptLab.Settings s = settings();
+    lab.previewMultiplier(s)
+        .thenAccept(
+            m ->
+                javafx.application.Platform.runLater(
+                    () -> {
+                      if (!lab.stateProperty().get().active() && s.equals(settings())) {
+                        showMultiplier(m, s);
+                      }
+                    }));
+  }
+
+  private void showMultiplier(KernelSnapshot m, RepOptLab.Settings shownFor) {
     heatmap.setKernel(m);
     heatmap.setTitle("M, out × in channels, 3×3 taps each");
-    boolean sgd = running == null || running.kind() == OptimizerConfig.Kind.SGD;
+    boolean sgd = shownFor == null || shownFor.kind() == OptimizerConfig.Kind.SGD;
     heatmapCaption.setText(
         (sgd
                 ? "SGD: M = s_c² on every tap, + s_1² at the centre tap, + 1 at the centre where"
                     + " out = in."
                 : "AdamW: M = |s_c| on every tap, + |s_1| at the centre, + 1 at the centre where"
                     + " out = in.")
-            + (running != null && running.mismatch()
+            + (shownFor != null && shownFor.mismatch()
                 ? " Mismatched: only the s_c term, as if there were no 1x1 or identity branch."
                 : " The bright centre taps are where the 1x1 and identity branches live."));
   }
