@@ -243,11 +243,12 @@ public final class RepOptPane extends BorderPane {
   private VBox multiplierPanel() {
     Label t = new Label("Gradient multiplier M (block0)");
     t.getStyleClass().add("lab-section-title");
-    heatmap.setPrefSize(300, 320);
+    heatmap.setPrefSize(340, 340);
     VBox.setVgrow(heatmap, Priority.ALWAYS);
     VBox box = new VBox(6, t, heatmap, heatmapCaption);
     box.setPadding(new Insets(12));
-    box.setPrefWidth(320);
+    box.setPrefWidth(370);
+    box.setMinWidth(370);
     box.getStyleClass().add("lab-side");
     return box;
   }
@@ -444,7 +445,7 @@ public final class RepOptPane extends BorderPane {
 
   private void showMultiplier(KernelSnapshot m, RepOptLab.Settings shownFor) {
     heatmap.setKernel(m);
-    heatmap.setTitle("M, out × in channels, 3×3 taps each");
+    heatmap.setTitle("M (out × in, 3×3 taps)");
     boolean sgd = shownFor == null || shownFor.kind() == OptimizerConfig.Kind.SGD;
     heatmapCaption.setText(
         (sgd
