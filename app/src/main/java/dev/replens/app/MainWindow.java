@@ -192,6 +192,8 @@ public final class MainWindow {
   private void addWorkspaces() {
     // One line per workspace: workspaces.getTabs().add(new Tab(title, new XPane(session, ...)));
     workspaces.getTabs().add(dev.replens.app.training.TrainingLabPane.tab(session));
+    workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.repOptimizer());
+    workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.dyRep());
   }
 
   /** Shows the workspace tab with this id ({@code explorerTab}, ...). */

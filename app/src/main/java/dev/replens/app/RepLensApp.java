@@ -66,7 +66,7 @@ public final class RepLensApp extends Application {
     } else {
       SampleCatalog.find(START_SAMPLE).ifPresent(window::openSample);
     }
-    // -Dreplens.workspace=trainingTab opens on that workspace tab (to look at it, e.g. on Xvfb).
+    // -Dreplens.workspace=<tab id> (trainingTab, repoptTab, dyrepTab) opens on that tab.
     String workspace = System.getProperty("replens.workspace");
     if (workspace != null) {
       window.showWorkspace(workspace);

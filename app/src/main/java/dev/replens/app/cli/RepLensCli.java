@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       FuseCommand.class,
       BenchCommand.class,
       TrainCommand.class,
+      RepOptCheckCommand.class,
     })
 public final class RepLensCli implements Callable<Integer> {
 

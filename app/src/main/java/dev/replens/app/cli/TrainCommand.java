@@ -14,16 +14,22 @@ import dev.replens.engine.train.MetricsHistory;
 import dev.replens.engine.train.ModelState;
 import dev.replens.engine.train.NetworkSpec;
 import dev.replens.engine.train.OptimizerConfig;
+import dev.replens.engine.train.RepOptForm;
 import dev.replens.engine.train.StepMetrics;
 import dev.replens.engine.train.TrainConfig;
 import dev.replens.engine.train.TrainMode;
+import dev.replens.engine.train.Trainer;
 import dev.replens.engine.train.TrainingListener;
 import dev.replens.engine.train.TrainingRun;
 import dev.replens.engine.train.ValidationMetrics;
+import dev.replens.engine.train.dyrep.DyRep;
+import dev.replens.engine.train.dyrep.DyRepConfig;
+import dev.replens.engine.train.dyrep.DyRepEvent;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.concurrent.TimeUnit;
@@ -73,8 +79,43 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--mode",
       defaultValue = "offline",
-      description = "offline, online, plain or repopt (default ${DEFAULT-VALUE}).")
+      description =
+          "offline, online, plain, repopt or csla (default ${DEFAULT-VALUE}). csla trains"
+              + " RepOptimizer's scaled KxK + 1x1 + identity block; repopt its single-conv twin"
+              + " with gradient multipliers; from the same seed and scales they coincide under"
+              + " SGD.")
   String mode;
+
+  @Option(
+      names = "--scales",
+      paramLabel = "SC,S1,SID",
+      description =
+          "The CSLA scales s_c, s_1, s_id for --mode csla and repopt (default 1,1,1). Use"
+              + " repopt-check to watch the two forms side by side.")
+  String scales;
+
+  @Option(
+      names = "--dyrep",
+      description =
+          "Grow and cut branches while training (DyRep): every --dyrep-interval steps the plain"
+              + " conv with the largest saliency grows into the 7-branch block, and weak branches"
+              + " are folded back. Starts from the block's plain form (one KxK conv + BN).")
+  boolean dyrep;
+
+  @Option(
+      names = "--dyrep-interval",
+      defaultValue = "50",
+      paramLabel = "T",
+      description = "Steps between DyRep adjustments (default ${DEFAULT-VALUE}).")
+  int dyrepInterval;
+
+  @Option(
+      names = "--dyrep-min-spread",
+      defaultValue = "0.02",
+      description =
+          "Cut only when a block's branch weights spread by more than this (default"
+              + " ${DEFAULT-VALUE}, DyRep's value).")
+  double dyrepMinSpread;
 
   @Option(
       names = "--steps",
@@ -233,7 +274,7 @@ public final class TrainCommand implements Callable<Integer> {
         Locale.ROOT,
         "training %s (%s) in %s mode on %s: %d steps, batch %d, %s, seed %d%n",
         block.design != null ? block.design : (block.sample == null ? "repvgg" : block.sample),
-        describe(setup.net),
+        describe(setup.net) + (dyrep ? ", its plain form for DyRep" : ""),
         setup.config.mode(),
         setup.data.train(),
         setup.config.steps(),
@@ -243,7 +284,28 @@ public final class TrainCommand implements Callable<Integer> {
     MetricsHistory history = new MetricsHistory();
     int every = progressEvery != null ? Math.max(1, progressEvery) : Math.max(1, steps / 20);
     ValidationMetrics[] lastVal = new ValidationMetrics[1];
-    try (TrainingRun run = new TrainingRun(setup.net, setup.config, setup.data)) {
+    DyRep dy =
+        dyrep ? new DyRep(DyRepConfig.defaults(dyrepInterval).withCut(0.1, dyrepMinSpread)) : null;
+    int[] eventsShown = new int[1];
+    try (TrainingRun run =
+        new TrainingRun(
+            c -> {
+              Trainer t = Trainer.create(setup.net, c, setup.data, setup.forms);
+              if (dy != null) {
+                dy.attach(t);
+              }
+              return t;
+            },
+            setup.config)) {
+      if (dy != null) {
+        run.addListener(dy);
+        out.printf(
+            Locale.ROOT,
+            "DyRep: every %d steps grow the most salient plain conv, cut branches whose BN-γ"
+                + " weight is < 0.1 and below the block's mean (when they spread by > %s)%n",
+            dyrepInterval,
+            dyrepMinSpread);
+      }
       run.addListener(history);
       run.addListener(
           new TrainingListener() {
@@ -256,6 +318,13 @@ public final class TrainCommand implements Callable<Integer> {
             public void onStep(StepMetrics m) {
               if (m.step() % every == 0 || m.step() == 1 || m.step() == m.totalSteps()) {
                 out.println(progressLine(m, lastVal[0], run.status()));
+              }
+              if (dy != null) {
+                List<DyRepEvent> ev = dy.events();
+                for (int i = eventsShown[0]; i < ev.size(); i++) {
+                  out.println(eventLine(ev.get(i)));
+                }
+                eventsShown[0] = ev.size();
               }
             }
           });
@@ -288,6 +357,27 @@ public final class TrainCommand implements Callable<Integer> {
           err.println("replens train: " + Messages.of(e));
           return RepLensCli.BAD_INPUT;
         }
+      }
+      if (dy != null) {
+        long grown = dy.events().stream().filter(e -> e.kind() == DyRepEvent.Kind.GROWN).count();
+        long cut = dy.events().stream().filter(e -> e.kind() == DyRepEvent.Kind.CUT).count();
+        double worst = dy.events().stream().mapToDouble(DyRepEvent::outputChange).max().orElse(0);
+        out.printf(
+            Locale.ROOT,
+            "DyRep: %d grown, %d cut; largest eval-mode output change at a change %.2e%n",
+            grown,
+            cut,
+            worst);
+        for (int i = 0; i < state.blocks().size(); i++) {
+          out.printf(
+              Locale.ROOT,
+              "  %s: %s%n",
+              ModelState.blockLayer(i),
+              state.blocks().get(i).spec().branches().stream()
+                  .map(b -> b.id())
+                  .collect(java.util.stream.Collectors.joining(", ")));
+        }
+        dy.roundOffNote().ifPresent(n -> out.println("note: " + n));
       }
       ValidationMetrics v = lastVal[0];
       if (v != null) {
@@ -360,17 +450,53 @@ public final class TrainCommand implements Callable<Integer> {
         MemoryUsage.mib(m.memory().processBytes()));
   }
 
+  static String eventLine(DyRepEvent e) {
+    return String.format(
+        Locale.ROOT,
+        "step %5d  %s %s %s; eval-mode output change %.2e",
+        e.step(),
+        e.layer(),
+        e.kind(),
+        String.join(", ", e.branches()),
+        e.outputChange());
+  }
+
   private static String describe(NetworkSpec n) {
     return String.format(
         Locale.ROOT,
-        "%d block%s of %d channels, %d branches",
+        "%d block%s of %d channels, %d branch%s",
         n.depth(),
         n.depth() == 1 ? "" : "s",
         n.channels(),
-        n.block().branches().size());
+        n.block().branches().size(),
+        n.block().branches().size() == 1 ? "" : "es");
   }
 
-  record Setup(NetworkSpec net, TrainConfig config, DatasetSplit data) {}
+  record Setup(NetworkSpec net, TrainConfig config, DatasetSplit data, List<RepOptForm> forms) {}
+
+  /** {@code SC,S1,SID} as three numbers; 1,1,1 when not given. */
+  static double[] parseScales(String text) throws BadInputException {
+    if (text == null) {
+      return new double[] {1, 1, 1};
+    }
+    String[] p = text.split(",");
+    if (p.length != 3) {
+      throw new BadInputException(
+          "--scales needs three numbers s_c,s_1,s_id (e.g. 1,0.5,1), not '" + text + "'");
+    }
+    double[] out = new double[3];
+    for (int i = 0; i < 3; i++) {
+      try {
+        out[i] = Double.parseDouble(p[i].trim());
+      } catch (NumberFormatException e) {
+        throw new BadInputException("--scales: '" + p[i].trim() + "' is not a number");
+      }
+      if (!Double.isFinite(out[i])) {
+        throw new BadInputException("--scales: '" + p[i].trim() + "' is not a finite number");
+      }
+    }
+    return out;
+  }
 
   Setup setup() throws BadInputException {
     TrainMode m;
@@ -392,7 +518,23 @@ public final class TrainCommand implements Callable<Integer> {
     if (steps < 1 || batch < 1 || depth < 1 || width < 1) {
       throw new BadInputException("--steps, --batch, --depth and --width must be positive");
     }
+    if (dyrep && dyrepInterval < 1) {
+      throw new BadInputException("--dyrep-interval must be positive");
+    }
+    if (dyrep && m != TrainMode.OFFLINE) {
+      throw new BadInputException(
+          "--dyrep changes the structure of multi-branch blocks, so it trains in offline mode,"
+              + " not "
+              + m);
+    }
+    double[] s = parseScales(scales);
+    if (scales != null && m != TrainMode.CSLA && m != TrainMode.REPOPT) {
+      throw new BadInputException("--scales is for --mode csla and repopt, not " + m);
+    }
     BlockSpec spec = Inputs.block(block.design, block.sample, "repvgg");
+    if (dyrep) {
+      spec = dev.replens.engine.train.TrainingForms.plain(spec);
+    }
     DatasetSplit data;
     try {
       data =
@@ -449,7 +591,11 @@ public final class TrainCommand implements Callable<Integer> {
               dt,
               50,
               0.1);
-      return new Setup(net, cfg, data);
+      List<RepOptForm> forms = new java.util.ArrayList<>();
+      for (int i = 0; i < net.depth(); i++) {
+        forms.add(RepOptForm.of(net.layerBlock(i), s[0], s[1], s[2]));
+      }
+      return new Setup(net, cfg, data, forms);
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());
     }

@@ -51,7 +51,7 @@ class TrainCommandTest {
     assertThat(run("train", "--mode", "sideways")).isEqualTo(2);
     assertThat(stderrLines())
         .containsExactly(
-            "replens train: unknown mode 'sideways' (expected offline, online, plain or repopt)");
+            "replens train: unknown mode 'sideways' (expected offline, online, plain, repopt or csla)");
     err.reset();
     assertThat(run("train", "--sample", "resnet")).isEqualTo(2);
     assertThat(stderrLines()).hasSize(1);
@@ -140,5 +140,101 @@ class TrainCommandTest {
         .contains("plain")
         .contains("online vs offline:");
     assertThat(run("bench", "train", "--modes", "offline,fast")).isEqualTo(2);
+  }
+
+  @Test
+  void cslaAndRepoptModesTrainWithTheGivenScalesAndVerify() {
+    for (String mode : List.of("csla", "repopt")) {
+      out.reset();
+      int code =
+          run(
+              "train",
+              "--mode",
+              mode,
+              "--scales",
+              "1,0.5,1",
+              "--steps",
+              "3",
+              "--width",
+              "4",
+              "--depth",
+              "1",
+              "--batch",
+              "16",
+              "--train-size",
+              "64",
+              "--val-size",
+              "16",
+              "--progress-every",
+              "3",
+              "--validate-every",
+              "3");
+      assertThat(code).as(mode + ": " + stdout() + err).isEqualTo(0);
+      assertThat(stdout())
+          .contains("in " + mode + " mode")
+          .contains("step     3/3")
+          .contains("deploy form verified");
+    }
+  }
+
+  @Test
+  void scalesOutsideCslaOrRepoptAndBadScalesExitTwo() {
+    assertThat(run("train", "--mode", "offline", "--scales", "1,1,1")).isEqualTo(2);
+    assertThat(stderrLines())
+        .containsExactly("replens train: --scales is for --mode csla and repopt, not offline");
+    err.reset();
+    assertThat(run("train", "--mode", "csla", "--scales", "1,x,1")).isEqualTo(2);
+    assertThat(stderrLines()).containsExactly("replens train: --scales: 'x' is not a number");
+  }
+
+  @Test
+  void aDyRepRunGrowsAndCutsAndReportsEveryOutputChange() {
+    int code =
+        run(
+            "train",
+            "--dyrep",
+            "--dyrep-interval",
+            "2",
+            "--dyrep-min-spread",
+            "0.0001",
+            "--steps",
+            "6",
+            "--width",
+            "4",
+            "--depth",
+            "1",
+            "--batch",
+            "16",
+            "--train-size",
+            "64",
+            "--val-size",
+            "16",
+            "--progress-every",
+            "6",
+            "--validate-every",
+            "6");
+    String text = stdout();
+    assertThat(code).as(text + err).isEqualTo(0);
+    assertThat(text)
+        .contains("its plain form for DyRep")
+        .contains("block0 grown dbb_1x1, dbb_1x1_kxk")
+        .contains("block0 cut ")
+        .contains("deploy form verified");
+    List<Double> changes =
+        text.lines()
+            .filter(l -> l.contains("eval-mode output change") && l.startsWith("step"))
+            .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .toList();
+    assertThat(changes).isNotEmpty().allSatisfy(c -> assertThat(c).isLessThan(1e-4));
+  }
+
+  @Test
+  void dyrepNeedsOfflineModeAndAPositiveInterval() {
+    assertThat(run("train", "--dyrep", "--mode", "online")).isEqualTo(2);
+    assertThat(stderrLines()).hasSize(1);
+    assertThat(stderrLines().get(0)).contains("--dyrep").contains("offline mode");
+    err.reset();
+    assertThat(run("train", "--dyrep", "--dyrep-interval", "0")).isEqualTo(2);
+    assertThat(stderrLines()).containsExactly("replens train: --dyrep-interval must be positive");
   }
 }

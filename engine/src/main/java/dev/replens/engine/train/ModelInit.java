@@ -16,8 +16,13 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * Seeded initial weights of a network, as a training run starts: Kaiming-normal convs, BNs at the
  * identity, scales at 1 ({@link WeightInit#forTraining}), each layer from its own seed; the linear
- * head as PyTorch's {@code nn.Linear} ({@code U(−1/√C, 1/√C)}); in {@link TrainMode#REPOPT} each
- * block's conv is RepOptimizer's {@code s_c·W_K + s_1·pad(W_1) + s_id·I}.
+ * head as PyTorch's {@code nn.Linear} ({@code U(−1/√C, 1/√C)}).
+ *
+ * <p>In {@link TrainMode#CSLA} the scales take the values of the block's {@link RepOptForm}; in
+ * {@link TrainMode#REPOPT} each block's conv is RepOptimizer's {@code s_c·W_K + s_1·pad(W_1) +
+ * s_id·I}, computed from exactly the {@code W_K} and {@code W_1} the CSLA form draws from the same
+ * seed. So a CSLA run and a RepOpt run with the same seed and scales start from the same function
+ * (and, under SGD, follow the same trajectory).
  */
 public final class ModelInit {
 
@@ -26,6 +31,27 @@ public final class ModelInit {
   /** The initial state of {@code net} trained in {@code mode}. */
   public static ModelState initial(
       NetworkSpec net, TrainMode mode, DataType dtype, long seed, double[] mean, double[] std) {
+    return initial(net, mode, dtype, seed, mean, std, defaultForms(net));
+  }
+
+  /**
+   * The initial state of {@code net} trained in {@code mode}, with the CSLA scales of {@code forms}
+   * (one per block; used in {@link TrainMode#CSLA} and {@link TrainMode#REPOPT} only).
+   *
+   * @throws IllegalArgumentException if there isn't one form per block
+   */
+  public static ModelState initial(
+      NetworkSpec net,
+      TrainMode mode,
+      DataType dtype,
+      long seed,
+      double[] mean,
+      double[] std,
+      List<RepOptForm> forms) {
+    if (forms.size() != net.depth()) {
+      throw new IllegalArgumentException(
+          "one RepOpt form per block is needed: " + net.depth() + ", not " + forms.size());
+    }
     BlockSpec stemSpec = net.stem();
     BlockState stem =
         new BlockState(stemSpec, WeightInit.forTraining(stemSpec, dtype, layerSeed(seed, 0)));
@@ -33,18 +59,55 @@ public final class ModelInit {
     for (int i = 0; i < net.depth(); i++) {
       BlockSpec designed = net.layerBlock(i);
       BlockSpec form = TrainingForms.of(designed, mode);
-      Weights w = WeightInit.forTraining(form, dtype, layerSeed(seed, i + 1));
-      if (mode == TrainMode.REPOPT) {
-        RepOptForm r = RepOptForm.of(designed);
+      long s = layerSeed(seed, i + 1);
+      Weights w = WeightInit.forTraining(form, dtype, s);
+      if (mode == TrainMode.CSLA) {
+        w = withScales(w, forms.get(i), dtype);
+      } else if (mode == TrainMode.REPOPT) {
+        BlockSpec csla = TrainingForms.csla(designed, false);
+        Weights cw =
+            withScales(WeightInit.forTraining(csla, DataType.DOUBLE, s), forms.get(i), null);
+        INDArray fused = RepOptForm.cslaKernel(new BlockState(csla, cw)).weight();
         w =
             w.with(
-                BlockSpec.key(TrainingForms.SINGLE_BRANCH, "conv", "weight"),
-                r.initialWeight(dtype, layerSeed(seed, i + 1) ^ 0x5DEECE66DL));
+                BlockSpec.key(TrainingForms.SINGLE_BRANCH, "conv", "weight"), fused.castTo(dtype));
       }
       blocks.add(new BlockState(form, w));
     }
     return new ModelState(
         net, mode, stem, blocks, head(net, dtype, layerSeed(seed, net.depth() + 1)), mean, std, 0);
+  }
+
+  /** Every block's CSLA structure with all scales 1. */
+  public static List<RepOptForm> defaultForms(NetworkSpec net) {
+    List<RepOptForm> out = new ArrayList<>();
+    for (int i = 0; i < net.depth(); i++) {
+      out.add(RepOptForm.of(net.layerBlock(i)));
+    }
+    return out;
+  }
+
+  /** CSLA weights whose scales are the form's (a null dtype keeps the weights' own). */
+  static Weights withScales(Weights w, RepOptForm f, DataType dtype) {
+    DataType dt = dtype == null ? w.dtype() : dtype;
+    Weights out =
+        w.with(scaleKey(TrainingForms.CSLA_KXK), Nd4j.createFromArray(f.scaleKxK()).castTo(dt));
+    if (f.scale1x1() != null) {
+      out =
+          out.with(scaleKey(TrainingForms.CSLA_1X1), Nd4j.createFromArray(f.scale1x1()).castTo(dt));
+    }
+    if (f.scaleIdentity() != null) {
+      out =
+          out.with(
+              scaleKey(TrainingForms.CSLA_IDENTITY),
+              Nd4j.createFromArray(f.scaleIdentity()).castTo(dt));
+    }
+    return out;
+  }
+
+  /** The key of a CSLA branch's scale. */
+  public static String scaleKey(String branch) {
+    return BlockSpec.key(branch, TrainingForms.CSLA_SCALE, "weight");
   }
 
   /** The RepOptimizer form of every block, or an empty list in other modes. */

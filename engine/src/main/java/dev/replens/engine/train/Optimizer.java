@@ -71,6 +71,18 @@ public final class Optimizer {
    * @param key the parameter's network-wide key (its state is kept under it)
    */
   public void update(String key, INDArray param, INDArray grad) {
+    update(key, param, grad, null);
+  }
+
+  /**
+   * Updates {@code param} in place, with Adam's step {@code m̂/(√v̂ + ε)} multiplied element-wise
+   * by {@code stepScale} (same shape; null for none). This is RepOptimizer's AdamW, which scales
+   * the gradient fed to the moments and then the step once more by the same multiplier
+   * [DingXiaoH/RepOptimizers, {@code repoptimizer_adamw.py}: {@code p.grad *= mult} in {@code
+   * step}, {@code param.addcdiv_(exp_avg * update_mult, denom, value=-step_size)}]. SGD ignores it
+   * (its multiplier goes on the gradient only).
+   */
+  public void update(String key, INDArray param, INDArray grad, INDArray stepScale) {
     double wd = config.weightDecay();
     switch (config.kind()) {
       case SGD -> {
@@ -103,9 +115,66 @@ public final class Optimizer {
         double c1 = 1 - Math.pow(b1, step);
         double c2 = 1 - Math.pow(b2, step);
         INDArray denom = Transforms.sqrt(v.div(c2), false).addi(config.eps());
-        param.subi(m.div(c1).divi(denom).muli(learningRate));
+        INDArray stepValue = m.div(c1).divi(denom);
+        if (stepScale != null) {
+          stepValue.muli(stepScale);
+        }
+        param.subi(stepValue.muli(learningRate));
       }
     }
+  }
+
+  /**
+   * Adam/AdamW on a kernel that stands for several constant-scaled branches, exactly as Adam on
+   * each branch would move their sum [RepOptimizer, Sec. 3; see {@link RepOptForm}]. Branch {@code
+   * b} covers the taps where {@code S_b > 0} with the scale {@code S_b} (e.g. {@code |s_c|}
+   * everywhere, {@code |s_1|} at the centre, 1 at the centre where o = i). Each branch weight sees
+   * the gradient {@code S_b·g}, so its Adam moments are {@code S_b·m} and {@code S_b²·v} of the raw
+   * gradient's {@code m}, {@code v}, and the kernel moves by
+   *
+   * <pre>
+   *   w ← w − lr · Σ_b S_b² ⊙ m̂ / (S_b ⊙ √v̂ + ε)
+   * </pre>
+   *
+   * (after AdamW's decoupled decay {@code w ← w·(1 − lr·λ)}). With one branch per tap this is the
+   * reference RepOptimizer AdamW ({@link #update(String, INDArray, INDArray, INDArray)} with {@code
+   * M = S}); where branches overlap (the centre taps) the reference uses one {@code ε} for their
+   * sum, {@code M²m̂/(M√v̂ + ε)} with {@code M = Σ_b S_b}, which equals this only for {@code ε =
+   * 0}.
+   *
+   * @param rawGrad the gradient of the kernel, without any multiplier; may be overwritten
+   * @param branchScales one {@code S_b} per branch, each of the kernel's shape, non-negative
+   */
+  public void updateBranchScaled(
+      String key, INDArray param, INDArray rawGrad, java.util.List<INDArray> branchScales) {
+    if (config.kind() == OptimizerConfig.Kind.SGD) {
+      throw new IllegalStateException("branch-scaled steps are for Adam and AdamW");
+    }
+    double wd = config.weightDecay();
+    INDArray d = rawGrad;
+    if (config.kind() == OptimizerConfig.Kind.ADAMW) {
+      if (wd > 0) {
+        param.muli(1 - learningRate * wd);
+      }
+    } else if (wd > 0) {
+      d = rawGrad.addi(param.mul(wd));
+    }
+    int step = t + 1;
+    double b1 = config.beta1();
+    double b2 = config.beta2();
+    INDArray m = first.computeIfAbsent(key, k -> param.ulike().assign(0));
+    INDArray v = second.computeIfAbsent(key, k -> param.ulike().assign(0));
+    m.muli(b1).addi(d.mul(1 - b1));
+    v.muli(b2).addi(d.mul(d).muli(1 - b2));
+    INDArray mHat = m.div(1 - Math.pow(b1, step));
+    INDArray rootV = Transforms.sqrt(v.div(1 - Math.pow(b2, step)), false);
+    INDArray total = param.ulike().assign(0);
+    for (INDArray s : branchScales) {
+      INDArray num = s.mul(s).muli(mHat);
+      INDArray den = s.mul(rootV).addi(config.eps());
+      total.addi(num.divi(den));
+    }
+    param.subi(total.muli(learningRate));
   }
 
   /** Ends the step: advances Adam's bias-correction counter. */

@@ -8,6 +8,7 @@ import dev.replens.engine.model.Identity;
 import dev.replens.engine.model.Op;
 import dev.replens.engine.transform.Transforms;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -20,13 +21,27 @@ import org.nd4j.linalg.factory.Nd4j;
  *
  * <pre>
  *   W' = s_c·W_K + s_1·pad(W_1) + s_id·I                     (initialization)
- *   SGD:  M = s_c²  everywhere, + s_1² at the centre tap, + 1 at the centre tap where o = i
- *   Adam: M = s_c   everywhere, + s_1  at the centre tap, + 1 at the centre tap where o = i
- *   g' = M ⊙ g, then weight decay and momentum as usual
+ *   SGD:   M = s_c²  everywhere, + s_1² at the centre tap, + 1 at the centre tap where o = i
+ *   AdamW: M = |s_c| everywhere, + |s_1| at the centre tap, + 1 at the centre tap where o = i
+ *   SGD:   g' = M ⊙ g, then weight decay (λ·W') and momentum as usual
+ *   AdamW: the moments see M ⊙ g, and the step m̂/(√v̂ + ε) is multiplied by M once more
  * </pre>
  *
- * The identity term follows the reference implementation; the 1x1 and identity terms are present
- * only if the user's block has such a branch (an identity also needs equal channels and stride 1).
+ * <p>Why: the CSLA block's equivalent kernel is {@code W' = s_c·W_K + s_1·pad(W_1) + D·I}, and the
+ * gradient of each branch weight is its scale times the gradient {@code g} of {@code W'}. One SGD
+ * step on every branch moves {@code W'} by {@code −lr·(s_c²·g + s_1²·g_centre + g_diag) − lr·λ·W'};
+ * momentum is linear, so the buffers map the same way. Adam's step is invariant to a constant scale
+ * of its gradient, so each branch moves by its unscaled Adam step and {@code W'} by {@code |s|}
+ * times it.
+ *
+ * <p>The identity term follows the reference implementation [DingXiaoH/RepOptimizers, {@code
+ * repoptvgg_handler.py}: {@code mask[ids, ids, 1:2, 1:2] += 1.0} for SGD and AdamW alike]: the
+ * reference CSLA block keeps its identity scale {@code D} trainable ({@code LinearAddBlock} freezes
+ * only the conv scales), and {@code D}'s gradient is exactly {@code g} at those taps. The 1x1 and
+ * identity terms are present only if the user's block has such a branch (an identity also needs
+ * equal channels and stride 1). For AdamW the reference uses the signed scales; the absolute value
+ * used here is the same for positive scales and keeps the equivalence when a searched scale is
+ * negative.
  *
  * @param kernel K
  * @param out output channels
@@ -83,6 +98,64 @@ public record RepOptForm(
         identity ? ones : null);
   }
 
+  /** The CSLA structure of {@code spec} with the same scale on every channel of each branch. */
+  public static RepOptForm of(BlockSpec spec, double sKxK, double s1x1, double sIdentity) {
+    RepOptForm f = of(spec);
+    return f.withScales(
+        filled(f.out, sKxK),
+        f.scale1x1 == null ? null : filled(f.out, s1x1),
+        f.scaleIdentity == null ? null : filled(f.out, sIdentity));
+  }
+
+  /**
+   * A copy with other scales; a branch the form doesn't have must get null.
+   *
+   * @throws IllegalArgumentException if a scale vector has the wrong length or a branch is added or
+   *     dropped
+   */
+  public RepOptForm withScales(double[] sKxK, double[] s1x1, double[] sIdentity) {
+    check("s_c", sKxK, true);
+    check("s_1", s1x1, scale1x1 != null);
+    check("s_id", sIdentity, scaleIdentity != null);
+    return new RepOptForm(kernel, out, in, groups, sKxK, s1x1, sIdentity);
+  }
+
+  /** The same form without the 1x1 and identity terms: only {@code s_c·W_K}. */
+  public RepOptForm kxkOnly() {
+    return new RepOptForm(kernel, out, in, groups, scaleKxK, null, null);
+  }
+
+  private void check(String name, double[] v, boolean present) {
+    if (!present) {
+      if (v != null) {
+        throw new IllegalArgumentException("the block has no branch for " + name);
+      }
+      return;
+    }
+    if (v == null || v.length != out) {
+      throw new IllegalArgumentException(
+          name + " needs " + out + " values, not " + (v == null ? "none" : v.length));
+    }
+  }
+
+  private static double[] filled(int n, double v) {
+    double[] a = new double[n];
+    Arrays.fill(a, v);
+    return a;
+  }
+
+  /**
+   * The kernel a CSLA block's branches add up to before its BN: {@code s_c·W_K + s_1·pad(W_1) +
+   * s_id·I}, read from the block's own weights (scales included) with the exact transforms.
+   *
+   * @param csla a block in the form of {@link TrainingForms#csla}
+   */
+  public static Kernel cslaKernel(dev.replens.engine.pipeline.BlockState csla) {
+    return Transforms.addBranches(
+        new java.util.ArrayList<>(
+            dev.replens.engine.pipeline.Equivalents.of(csla).branches().values()));
+  }
+
   @Override
   public double[] scaleKxK() {
     return scaleKxK.clone();
@@ -121,17 +194,20 @@ public record RepOptForm(
     return w.castTo(dtype);
   }
 
-  /** The gradient multiplier for SGD (squared scales) or Adam/AdamW (unsquared), OIHW. */
+  /**
+   * The gradient multiplier for SGD (squared scales) or Adam/AdamW (unsquared), OIHW {@code [out,
+   * in/groups, K, K]}.
+   */
   public INDArray multipliers(OptimizerConfig.Kind kind, DataType dtype) {
     boolean squared = kind == OptimizerConfig.Kind.SGD;
     int per = in / groups;
     INDArray m = Nd4j.zeros(DataType.DOUBLE, out, per, kernel, kernel);
     int c = kernel / 2;
     for (int o = 0; o < out; o++) {
-      double sk = squared ? scaleKxK[o] * scaleKxK[o] : scaleKxK[o];
+      double sk = squared ? scaleKxK[o] * scaleKxK[o] : Math.abs(scaleKxK[o]);
       m.get(org.nd4j.linalg.indexing.NDArrayIndex.point(o)).assign(sk);
       if (scale1x1 != null) {
-        double s1 = squared ? scale1x1[o] * scale1x1[o] : scale1x1[o];
+        double s1 = squared ? scale1x1[o] * scale1x1[o] : Math.abs(scale1x1[o]);
         for (int i = 0; i < per; i++) {
           m.putScalar(new long[] {o, i, c, c}, m.getDouble(o, i, c, c) + s1);
         }
@@ -142,6 +218,40 @@ public record RepOptForm(
       }
     }
     return m.castTo(dtype);
+  }
+
+  /**
+   * The per-branch scale tensors {@code S_b} for {@link Optimizer#updateBranchScaled}, OIHW: {@code
+   * |s_c|} on every tap; {@code |s_1|} at the centre taps (if there is a 1x1 branch); 1 at the
+   * centre taps where o = i (if there is an identity). They add up to the AdamW {@link
+   * #multipliers}.
+   */
+  public List<INDArray> branchScales(DataType dtype) {
+    int per = in / groups;
+    int c = kernel / 2;
+    List<INDArray> scales = new java.util.ArrayList<>();
+    INDArray k = Nd4j.zeros(DataType.DOUBLE, this.out, per, kernel, kernel);
+    for (int o = 0; o < this.out; o++) {
+      k.get(org.nd4j.linalg.indexing.NDArrayIndex.point(o)).assign(Math.abs(scaleKxK[o]));
+    }
+    scales.add(k.castTo(dtype));
+    if (scale1x1 != null) {
+      INDArray one = Nd4j.zeros(DataType.DOUBLE, this.out, per, kernel, kernel);
+      for (int o = 0; o < this.out; o++) {
+        for (int i = 0; i < per; i++) {
+          one.putScalar(new long[] {o, i, c, c}, Math.abs(scale1x1[o]));
+        }
+      }
+      scales.add(one.castTo(dtype));
+    }
+    if (scaleIdentity != null) {
+      INDArray id = Nd4j.zeros(DataType.DOUBLE, this.out, per, kernel, kernel);
+      for (int o = 0; o < this.out; o++) {
+        id.putScalar(new long[] {o, o % per, c, c}, 1.0);
+      }
+      scales.add(id.castTo(dtype));
+    }
+    return scales;
   }
 
   private static INDArray column(double[] s) {

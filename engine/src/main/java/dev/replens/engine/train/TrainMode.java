@@ -21,7 +21,15 @@ public enum TrainMode {
    * multi-branch block (CSLA) [RepOptimizer: Ding et al., "Re-parameterizing Your Optimizers rather
    * than Architectures", ICLR 2023].
    */
-  REPOPT("repopt", "one KxK conv + BN, gradient multipliers");
+  REPOPT("repopt", "one KxK conv + BN, gradient multipliers"),
+  /**
+   * RepOptimizer's constant-scale linear addition (CSLA) block trained as it is: a KxK conv, a 1x1
+   * conv and an identity, each times a channel-wise scale, summed, then BN. The conv scales are
+   * constants; the identity's scale is trained, as in the reference implementation [RepOptimizer:
+   * Ding et al., ICLR 2023; DingXiaoH/RepOptimizers, {@code LinearAddBlock(is_csla=True)}]. From
+   * the same seed it follows the same trajectory as {@link #REPOPT} under SGD.
+   */
+  CSLA("csla", "scaled KxK + 1x1 + identity, then BN (constant conv scales)");
 
   private final String id;
   private final String summary;
@@ -49,7 +57,7 @@ public enum TrainMode {
       }
     }
     throw new IllegalArgumentException(
-        "unknown mode '" + text + "' (expected offline, online, plain or repopt)");
+        "unknown mode '" + text + "' (expected offline, online, plain, repopt or csla)");
   }
 
   @Override

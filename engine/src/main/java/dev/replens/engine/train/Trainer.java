@@ -46,6 +46,7 @@ public final class Trainer implements AutoCloseable {
   private final BatchSampler sampler;
   private final Optimizer optimizer;
   private final Map<String, INDArray> multipliers = new LinkedHashMap<>();
+  private final Map<String, List<INDArray>> branchScales = new LinkedHashMap<>();
   private final List<StepHook> hooks = new CopyOnWriteArrayList<>();
   private final List<RepOptForm> repopt;
   private final Thread owner;
@@ -60,17 +61,29 @@ public final class Trainer implements AutoCloseable {
   private int step;
 
   private Trainer(ModelState initial, TrainConfig config, DatasetSplit data, GraphTuning tuning) {
+    this(initial, config, data, tuning, ModelInit.repOptForms(initial.net(), initial.mode()));
+  }
+
+  private Trainer(
+      ModelState initial,
+      TrainConfig config,
+      DatasetSplit data,
+      GraphTuning tuning,
+      List<RepOptForm> repopt) {
     this.config = config;
     this.tuning = tuning;
     this.data = data;
     this.sampler = new BatchSampler(data.train(), config.batchSize(), config.seed());
     this.optimizer = new Optimizer(config.optimizer());
-    this.repopt = ModelInit.repOptForms(initial.net(), initial.mode());
+    this.repopt = List.copyOf(repopt);
     this.owner = Thread.currentThread();
     load(initial);
     for (int i = 0; i < repopt.size(); i++) {
       String key = ModelState.key(ModelState.blockLayer(i), "conv.conv.weight");
       multipliers.put(key, repopt.get(i).multipliers(config.optimizer().kind(), config.dtype()));
+      if (config.optimizer().kind() != OptimizerConfig.Kind.SGD) {
+        branchScales.put(key, repopt.get(i).branchScales(config.dtype()));
+      }
     }
   }
 
@@ -93,6 +106,45 @@ public final class Trainer implements AutoCloseable {
     ModelState init =
         ModelInit.initial(net, config.mode(), config.dtype(), config.seed(), stats[0], stats[1]);
     return new Trainer(init, config, data, tuning);
+  }
+
+  /**
+   * A trainer whose CSLA and RepOpt blocks use the scales of {@code forms} (one per block): in
+   * {@link TrainMode#CSLA} as the constant branch scales, in {@link TrainMode#REPOPT} for the
+   * initial kernel and the gradient multipliers. Other modes ignore them.
+   *
+   * @throws IllegalArgumentException if the data doesn't fit, or there isn't one form per block
+   */
+  public static Trainer create(
+      NetworkSpec net, TrainConfig config, DatasetSplit data, List<RepOptForm> forms) {
+    checkData(net, data.train());
+    double[][] stats = data.train().channelStats();
+    ModelState init =
+        ModelInit.initial(
+            net, config.mode(), config.dtype(), config.seed(), stats[0], stats[1], forms);
+    return new Trainer(
+        init,
+        config,
+        data,
+        GraphTuning.DEFAULT,
+        config.mode() == TrainMode.REPOPT ? forms : List.of());
+  }
+
+  /**
+   * A trainer that continues from {@code state} with the RepOpt forms (scales) of its blocks, which
+   * set the gradient multipliers in {@link TrainMode#REPOPT}; the state's network and mode are
+   * kept. Any state works, including one whose blocks differ from the network's design (a DyRep
+   * run, a CSLA block with trainable scales).
+   */
+  public static Trainer resume(
+      ModelState state, TrainConfig config, DatasetSplit data, List<RepOptForm> forms) {
+    checkData(state.net(), data.train());
+    return new Trainer(
+        state.castTo(config.dtype()),
+        config.withMode(state.mode()),
+        data,
+        GraphTuning.DEFAULT,
+        state.mode() == TrainMode.REPOPT ? forms : List.of());
   }
 
   /** A trainer that continues from {@code state} (its mode and network are kept). */
@@ -192,7 +244,9 @@ public final class Trainer implements AutoCloseable {
 
   /**
    * Scales the gradient of parameter {@code key} element-wise by {@code m} (same shape) before
-   * every update, as RepOptimizer does; null removes it.
+   * every update, as RepOptimizer does; null removes it. Under Adam/AdamW the step is multiplied by
+   * {@code m} once more, as RepOptimizer's AdamW does ({@link Optimizer#update(String, INDArray,
+   * INDArray, INDArray)}).
    */
   public void setGradientMultiplier(String key, INDArray m) {
     checkThread();
@@ -214,6 +268,45 @@ public final class Trainer implements AutoCloseable {
               + java.util.Arrays.toString(p.shape()));
     }
     multipliers.put(key, m.castTo(config.dtype()).dup());
+  }
+
+  /**
+   * Makes Adam/AdamW move parameter {@code key} as the sum of constant-scaled branches would move,
+   * with the {@code ε} term split per branch ({@link Optimizer#updateBranchScaled}); this takes the
+   * place of the gradient multiplier for that key. Null returns to the multiplier (RepOptimizer's
+   * reference AdamW, whose single {@code ε} differs from the branches' at the centre taps). In
+   * {@link TrainMode#REPOPT} under Adam/AdamW every block's kernel starts with its form's {@link
+   * RepOptForm#branchScales}. SGD ignores it.
+   */
+  public void setBranchScales(String key, List<INDArray> scales) {
+    checkThread();
+    INDArray p = params.get(key);
+    if (p == null) {
+      throw new IllegalArgumentException("no trained parameter '" + key + "'");
+    }
+    if (scales == null) {
+      branchScales.remove(key);
+      return;
+    }
+    List<INDArray> copies = new ArrayList<>();
+    for (INDArray s : scales) {
+      if (!java.util.Arrays.equals(p.shape(), s.shape())) {
+        throw new IllegalArgumentException(
+            "a branch scale for '"
+                + key
+                + "' has shape "
+                + java.util.Arrays.toString(s.shape())
+                + " but the parameter has "
+                + java.util.Arrays.toString(p.shape()));
+      }
+      copies.add(s.castTo(config.dtype()).dup());
+    }
+    branchScales.put(key, copies);
+  }
+
+  /** Whether parameter {@code key} takes branch-scaled Adam steps. */
+  public boolean hasBranchScales(String key) {
+    return branchScales.containsKey(key);
   }
 
   /** The gradient multipliers in use, by key (copies). */
@@ -319,13 +412,20 @@ public final class Trainer implements AutoCloseable {
       Map<String, INDArray> backup = new LinkedHashMap<>();
       params.forEach((k, v) -> backup.put(k, v.dup()));
       Optimizer.Snapshot optBackup = optimizer.snapshot();
+      boolean adam = config.optimizer().kind() != OptimizerConfig.Kind.SGD;
       for (Map.Entry<String, INDArray> e : grads.entrySet()) {
         INDArray g = e.getValue();
+        List<INDArray> split = adam ? branchScales.get(e.getKey()) : null;
+        if (split != null) {
+          optimizer.updateBranchScaled(e.getKey(), params.get(e.getKey()), g, split);
+          continue;
+        }
         INDArray m = multipliers.get(e.getKey());
         if (m != null) {
           g.muli(m);
         }
-        optimizer.update(e.getKey(), params.get(e.getKey()), g);
+        // RepOptimizer's AdamW multiplies Adam's step by M once more (see Optimizer#update).
+        optimizer.update(e.getKey(), params.get(e.getKey()), g, adam ? m : null);
       }
       optimizer.endStep();
       for (Map.Entry<String, INDArray> e : params.entrySet()) {
@@ -459,6 +559,7 @@ public final class Trainer implements AutoCloseable {
         });
     optimizer.retainOnly(same);
     multipliers.keySet().retainAll(same);
+    branchScales.keySet().retainAll(same);
   }
 
   /** Bytes of arrays one step of the current graph uses. */

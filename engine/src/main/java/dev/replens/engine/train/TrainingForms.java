@@ -23,6 +23,18 @@ public final class TrainingForms {
   /** The branch id of the single conv in the plain and RepOpt forms. */
   public static final String SINGLE_BRANCH = "conv";
 
+  /** The CSLA form's KxK branch: conv, then its constant scale {@code s_c}. */
+  public static final String CSLA_KXK = "conv_kxk";
+
+  /** The CSLA form's 1x1 branch: conv, then its constant scale {@code s_1}. */
+  public static final String CSLA_1X1 = "conv_1x1";
+
+  /** The CSLA form's identity branch, then its scale {@code s_id}. */
+  public static final String CSLA_IDENTITY = "identity";
+
+  /** The op id of every scale in the CSLA form. */
+  public static final String CSLA_SCALE = "scale";
+
   private TrainingForms() {}
 
   /** The form {@code mode} trains for the block {@code spec}. */
@@ -32,6 +44,7 @@ public final class TrainingForms {
       case ONLINE -> online(spec);
       case PLAIN -> plain(spec);
       case REPOPT -> repopt(spec);
+      case CSLA -> csla(spec, false);
     };
   }
 
@@ -116,6 +129,50 @@ public final class TrainingForms {
         spec.padding(),
         spec.groups(),
         List.of(only),
+        List.of(BatchNorm.of("bn")),
+        spec.activation());
+  }
+
+  /**
+   * RepOptimizer's CSLA block for {@code spec}: {@code y = s_c·convKxK(x) + s_1·conv1x1(x) +
+   * s_id·x}, then BN, then the activation. The 1x1 and identity branches are there if the design
+   * has them ({@link RepOptForm#of}); the convs take the block's groups and have no bias.
+   *
+   * <p>With {@code trainableScales} false, the conv scales are constants and the identity scale is
+   * trained, as the reference CSLA block does ({@code LinearAddBlock(is_csla=True)} freezes only
+   * {@code scale_conv} and {@code scale_1x1}); its gradient is the {@code +1} at the centre taps
+   * where o = i in RepOptimizer's multiplier. With true, every scale is trained: the paper's
+   * hyper-search model.
+   */
+  public static BlockSpec csla(BlockSpec spec, boolean trainableScales) {
+    RepOptForm form = RepOptForm.of(spec);
+    int k = spec.kernel();
+    int out = spec.outChannels();
+    int g = spec.groups();
+    List<Branch> branches = new ArrayList<>();
+    branches.add(
+        Branch.of(
+            CSLA_KXK,
+            new Conv("conv", out, k, k, g, false),
+            new ChannelScale(CSLA_SCALE, trainableScales)));
+    if (form.scale1x1() != null) {
+      branches.add(
+          Branch.of(
+              CSLA_1X1,
+              new Conv("conv", out, 1, 1, g, false),
+              new ChannelScale(CSLA_SCALE, trainableScales)));
+    }
+    if (form.scaleIdentity() != null) {
+      branches.add(Branch.of(CSLA_IDENTITY, new Identity("id"), ChannelScale.of(CSLA_SCALE)));
+    }
+    return new BlockSpec(
+        spec.inChannels(),
+        out,
+        k,
+        spec.stride(),
+        spec.padding(),
+        g,
+        branches,
         List.of(BatchNorm.of("bn")),
         spec.activation());
   }

@@ -1,0 +1,309 @@
+package dev.replens.app.reparam;
+
+import dev.replens.engine.data.DatasetSplit;
+import dev.replens.engine.data.ShapesDataset;
+import dev.replens.engine.kernel.KernelSnapshot;
+import dev.replens.engine.model.BlockSpec;
+import dev.replens.engine.train.NetworkSpec;
+import dev.replens.engine.train.OptimizerConfig;
+import dev.replens.engine.train.RepOptForm;
+import dev.replens.engine.train.TrainConfig;
+import dev.replens.engine.train.TrainMode;
+import dev.replens.engine.train.repopt.RepOptComparison;
+import dev.replens.engine.train.repopt.ScaleSearch;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.function.Consumer;
+import javafx.application.Platform;
+import javafx.beans.property.ReadOnlyObjectProperty;
+import javafx.beans.property.ReadOnlyObjectWrapper;
+import javafx.beans.property.ReadOnlyStringProperty;
+import javafx.beans.property.ReadOnlyStringWrapper;
+import org.nd4j.linalg.api.buffer.DataType;
+
+/**
+ * The RepOptimizer lab's model: trains a small classifier of CSLA blocks and its single-conv RepOpt
+ * twin side by side ({@link RepOptComparison}) on the built-in shapes, on a thread of its own, and
+ * hands each step's result to the FX thread through a queue the view drains at its own pace.
+ *
+ * <p>The network: a 3x3 stem of 8 channels, then two CSLA blocks (3x3, 1x1 and identity, each with
+ * a scale, then BN and ReLU) of 8 channels, 28×28 gray shapes, batch 16.
+ */
+public final class RepOptLab implements AutoCloseable {
+
+  /** Blocks of the lab's network. */
+  static final int DEPTH = 2;
+
+  /** Channels of every block. */
+  static final int WIDTH = 8;
+
+  /**
+   * What to run.
+   *
+   * @param sKxK s_c for every channel (hand-set)
+   * @param s1x1 s_1 for every channel
+   * @param sIdentity s_id for every channel
+   * @param searched per-channel scales from a hyper-search, used instead of the hand-set ones if
+   *     not null
+   * @param kind SGD (lr 0.05, momentum 0.9, weight decay 1e-4) or AdamW (lr 0.01, weight decay
+   *     1e-2)
+   * @param dtype float32 or float64
+   * @param steps steps to train
+   * @param clip clip both models' gradients to a global norm of {@code clipNorm}
+   * @param clipNorm the norm
+   * @param mismatch give the RepOpt model a KxK-only multiplier
+   */
+  public record Settings(
+      double sKxK,
+      double s1x1,
+      double sIdentity,
+      List<RepOptForm> searched,
+      OptimizerConfig.Kind kind,
+      DataType dtype,
+      int steps,
+      boolean clip,
+      double clipNorm,
+      boolean mismatch) {
+
+    public Settings {
+      searched = searched == null ? null : List.copyOf(searched);
+    }
+
+    /** s_c 1, s_1 0.5, s_id 1, SGD, float64, 100 steps, nothing that breaks the equivalence. */
+    public static Settings defaults() {
+      return new Settings(
+          1.0, 0.5, 1.0, null, OptimizerConfig.Kind.SGD, DataType.DOUBLE, 100, false, 0.2, false);
+    }
+
+    public Settings withSteps(int s) {
+      return new Settings(
+          sKxK, s1x1, sIdentity, searched, kind, dtype, s, clip, clipNorm, mismatch);
+    }
+
+    public Settings withKind(OptimizerConfig.Kind k) {
+      return new Settings(
+          sKxK, s1x1, sIdentity, searched, k, dtype, steps, clip, clipNorm, mismatch);
+    }
+
+    public Settings withClip(boolean c) {
+      return new Settings(
+          sKxK, s1x1, sIdentity, searched, kind, dtype, steps, c, clipNorm, mismatch);
+    }
+
+    public Settings withSearched(List<RepOptForm> forms) {
+      return new Settings(
+          sKxK, s1x1, sIdentity, forms, kind, dtype, steps, clip, clipNorm, mismatch);
+    }
+
+    public Settings withMismatch(boolean m) {
+      return new Settings(sKxK, s1x1, sIdentity, searched, kind, dtype, steps, clip, clipNorm, m);
+    }
+
+    /** The optimizer of {@link #kind}. */
+    public OptimizerConfig optimizer() {
+      return kind == OptimizerConfig.Kind.SGD
+          ? OptimizerConfig.sgd(0.05, 0.9, 1e-4)
+          : OptimizerConfig.adamw(0.01, 1e-2);
+    }
+  }
+
+  /** One step's figures, as the view shows them. */
+  public record Point(
+      int step, int totalSteps, double maxDifference, double cslaLoss, double repoptLoss) {}
+
+  private final NetworkSpec net;
+  private final DatasetSplit data;
+  private final ConcurrentLinkedQueue<Point> points = new ConcurrentLinkedQueue<>();
+  private final ReadOnlyObjectWrapper<StepLoop.State> state =
+      new ReadOnlyObjectWrapper<>(this, "state", StepLoop.State.IDLE);
+  private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
+  private final ReadOnlyObjectWrapper<KernelSnapshot> multiplier =
+      new ReadOnlyObjectWrapper<>(this, "multiplier");
+  private final ReadOnlyObjectWrapper<List<RepOptForm>> searched =
+      new ReadOnlyObjectWrapper<>(this, "searched");
+  private final StepLoop loop;
+
+  /** A lab on the built-in shapes with the bundled CSLA design. */
+  public RepOptLab(BlockSpec csla) {
+    this(csla, DEPTH, WIDTH);
+  }
+
+  /** A lab of {@code depth} CSLA blocks of {@code width} channels (tests use tiny ones). */
+  RepOptLab(BlockSpec csla, int depth, int width) {
+    this.net = new NetworkSpec(csla, depth, width, width, 1, 28, 28, 10);
+    this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
+    this.loop =
+        new StepLoop(
+            "replens-repopt",
+            s -> Platform.runLater(() -> state.set(s)),
+            m -> Platform.runLater(() -> message.set("The run stopped: " + m)));
+  }
+
+  /** The network both models are. */
+  public NetworkSpec network() {
+    return net;
+  }
+
+  /** The loop's state. */
+  public ReadOnlyObjectProperty<StepLoop.State> stateProperty() {
+    return state.getReadOnlyProperty();
+  }
+
+  /** What happened last, in words (a failure, a search result), or empty. */
+  public ReadOnlyStringProperty messageProperty() {
+    return message.getReadOnlyProperty();
+  }
+
+  /** Block 0's gradient multiplier of the current run (the mismatched one if asked). */
+  public ReadOnlyObjectProperty<KernelSnapshot> multiplierProperty() {
+    return multiplier.getReadOnlyProperty();
+  }
+
+  /** The scales of the last hyper-search, or null. */
+  public ReadOnlyObjectProperty<List<RepOptForm>> searchedProperty() {
+    return searched.getReadOnlyProperty();
+  }
+
+  /** The forms (scales) of {@code s}, one per block. */
+  List<RepOptForm> forms(Settings s) {
+    if (s.searched() != null) {
+      return s.searched();
+    }
+    List<RepOptForm> out = new ArrayList<>();
+    for (int i = 0; i < net.depth(); i++) {
+      out.add(RepOptForm.of(net.layerBlock(i), s.sKxK(), s.s1x1(), s.sIdentity()));
+    }
+    return out;
+  }
+
+  private TrainConfig config(Settings s) {
+    return TrainConfig.defaults(TrainMode.CSLA, s.steps(), 1)
+        .withBatchSize(16)
+        .withOptimizer(s.optimizer())
+        .withMetricsEvery(0)
+        .withValidation(0, 16)
+        .withDtype(s.dtype());
+  }
+
+  /**
+   * Block 0's multiplier for {@code s}, computed on a background thread (the first ND4J call loads
+   * the native libraries).
+   */
+  java.util.concurrent.CompletableFuture<KernelSnapshot> previewMultiplier(Settings s) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          RepOptForm f = forms(s).get(0);
+          RepOptForm used = s.mismatch() ? f.kxkOnly() : f;
+          return KernelSnapshot.of(
+              dev.replens.engine.kernel.Kernel.of(
+                  used.multipliers(s.kind(), DataType.DOUBLE), used.groups()));
+        });
+  }
+
+  /** Starts a run (replacing the current one); its points arrive through {@link #drain}. */
+  public void start(Settings s) {
+    Objects.requireNonNull(s, "settings");
+    points.clear();
+    message.set("");
+    List<RepOptForm> forms = forms(s);
+    RepOptComparison.Options o = RepOptComparison.Options.exact().withMismatch(s.mismatch());
+    if (s.clip()) {
+      o = o.withClip(s.clipNorm());
+    }
+    RepOptComparison.Options options = o;
+    loop.start(
+        () -> {
+          RepOptComparison c = RepOptComparison.create(net, config(s), data, forms, options);
+          KernelSnapshot m = c.multiplier(0);
+          Platform.runLater(() -> multiplier.set(m));
+          RepOptComparison.StepResult r0 = c.measure();
+          points.add(new Point(0, s.steps(), r0.maxKernelDifference(), Double.NaN, Double.NaN));
+          return new StepLoop.Job() {
+            @Override
+            public boolean step() {
+              if (c.steps() >= s.steps()) {
+                return false;
+              }
+              RepOptComparison.StepResult r = c.step();
+              points.add(
+                  new Point(
+                      r.step(), s.steps(), r.maxKernelDifference(), r.cslaLoss(), r.repoptLoss()));
+              return c.steps() < s.steps();
+            }
+
+            @Override
+            public void close() {
+              c.close();
+            }
+          };
+        });
+  }
+
+  /**
+   * Runs RepOptimizer's hyper-search ({@link ScaleSearch}) for {@code steps} on the lab's thread
+   * (stopping any run); the result arrives in {@link #searchedProperty} and {@code done}.
+   */
+  public void search(Settings s, int steps, Consumer<List<RepOptForm>> done) {
+    points.clear();
+    message.set("");
+    List<RepOptForm> start = forms(s.withSearched(null));
+    loop.start(
+        () -> {
+          List<RepOptForm> found = ScaleSearch.run(net, config(s), data, start, steps, null);
+          Platform.runLater(
+              () -> {
+                searched.set(found);
+                message.set(
+                    "Hyper-search: "
+                        + steps
+                        + " steps with learnable scales; the scales are now frozen per channel.");
+                done.accept(found);
+              });
+          return new StepLoop.Job() {
+            @Override
+            public boolean step() {
+              return false;
+            }
+
+            @Override
+            public void close() {}
+          };
+        });
+  }
+
+  /** Forgets the searched scales (back to hand-set ones). */
+  public void clearSearch() {
+    searched.set(null);
+  }
+
+  /** Pauses the run after its current step. */
+  public void pause() {
+    loop.pause();
+  }
+
+  /** Resumes a paused run. */
+  public void resume() {
+    loop.resume();
+  }
+
+  /** Stops the run. */
+  public void stop() {
+    loop.stop();
+  }
+
+  /** The points that arrived since the last call, oldest first. */
+  public List<Point> drain() {
+    List<Point> out = new ArrayList<>();
+    for (Point p = points.poll(); p != null; p = points.poll()) {
+      out.add(p);
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    loop.close();
+  }
+}
