@@ -49,6 +49,7 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import javafx.animation.PauseTransition;
@@ -129,7 +130,9 @@ public final class MainWindow {
     this.stage = stage;
     this.recent = recent;
     this.recovery = recovery;
-    this.session = new DesignSession(initial);
+    // Opened with seeded random weights: a weights reference relative to some other file would
+    // only be dropped, or misread, on the first save.
+    this.session = new DesignSession(withoutWeightsFile(initial));
     this.inspector = new InspectorPane(session);
     this.stepperPane = new StepperPane(stepper);
     this.kernels = new KernelsPane(stepper);
@@ -192,7 +195,9 @@ public final class MainWindow {
   /** The workspaces beside the explorer; each gets the session and works on the same design. */
   private void addWorkspaces() {
     // One line per workspace: workspaces.getTabs().add(new Tab(title, new XPane(session, ...)));
-    workspaces.getTabs().addAll(dev.replens.app.reparam.ReparamWorkspaces.tabs());
+    workspaces.getTabs().add(dev.replens.app.training.TrainingLabPane.tab(session));
+    workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.repOptimizer());
+    workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.dyRep());
   }
 
   /** Shows the workspace tab with this id ({@code explorerTab}, ...). */
@@ -751,6 +756,10 @@ public final class MainWindow {
     }
   }
 
+  private static DesignDocument withoutWeightsFile(DesignDocument doc) {
+    return new DesignDocument(doc.name(), doc.description(), doc.block(), doc.layout(), null);
+  }
+
   /** Opens a design file; problems are shown in a dialog and the current design stays. */
   public void openFile(Path f) {
     try {
@@ -781,15 +790,24 @@ public final class MainWindow {
     }
   }
 
-  private void openSample(SampleCatalog.Sample s) {
+  /** Opens a bundled sample with the weights it ships with (else seeded random weights). */
+  public void openSample(SampleCatalog.Sample s) {
     if (!confirmDiscard()) {
       return;
     }
     try {
-      session.open(SampleCatalog.load(s), null, null, RANDOM + " (seed 1)");
+      DesignDocument doc = SampleCatalog.load(s);
+      Optional<Weights> w = SampleCatalog.loadWeights(s, doc);
+      String source =
+          w.isPresent()
+              ? Path.of(doc.weights()).getFileName() + " (trained on the shapes data set)"
+              : RANDOM + " (seed 1)";
+      // The weights are now in memory; the sample's reference to its bundled file means nothing
+      // next to a file the user saves.
+      session.open(withoutWeightsFile(doc), w.orElse(null), null, source);
       stepper.first();
       Platform.runLater(graph::fitToView);
-    } catch (IOException | DesignFormatException e) {
+    } catch (IOException | DesignFormatException | WeightFileException e) {
       Dialogs.error(stage, "The sample can't be opened", Messages.of(e));
     }
   }

@@ -63,6 +63,13 @@ public final class RepLensApp extends Application {
     if (restore) {
       window.session().markSaved(left.get().originalFile());
       window.markRestored(left.get().originalFile());
+    } else {
+      SampleCatalog.find(START_SAMPLE).ifPresent(window::openSample);
+    }
+    // -Dreplens.workspace=<tab id> (trainingTab, repoptTab, dyrepTab) opens on that tab.
+    String workspace = System.getProperty("replens.workspace");
+    if (workspace != null) {
+      window.showWorkspace(workspace);
     }
     stage.show();
     Platform.runLater(window.graph()::fitToView);

@@ -1,8 +1,11 @@
 package dev.replens.app.cli;
 
+import dev.replens.app.Messages;
 import dev.replens.engine.data.DataLoadException;
 import dev.replens.engine.data.DataSources;
 import dev.replens.engine.data.DatasetSplit;
+import dev.replens.engine.io.DesignWeights;
+import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.DeployCheck;
 import dev.replens.engine.train.DeployReport;
@@ -57,7 +60,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
         names = "--sample",
         paramLabel = "NAME",
-        description = "A built-in block: repvgg, dbb, acnet, orepa or plain (default repvgg).")
+        description =
+            "A bundled sample design (see replens designs), e.g. repvgg or dbb (default repvgg).")
     String sample;
   }
 
@@ -232,6 +236,15 @@ public final class TrainCommand implements Callable<Integer> {
   @Option(names = "--no-verify", description = "Skip fuse and verify.")
   boolean noVerify;
 
+  @Option(
+      names = "--save-block",
+      paramLabel = "OUT.npz",
+      description =
+          "Write the last block's trained weights (BN running statistics included) under the"
+              + " design's own keys, so the design opens with them (offline mode trains the design"
+              + " itself; other modes write their training form's keys).")
+  Path saveBlock;
+
   @Spec CommandSpec spec;
 
   private PrintWriter out;
@@ -261,7 +274,7 @@ public final class TrainCommand implements Callable<Integer> {
         Locale.ROOT,
         "training %s (%s) in %s mode on %s: %d steps, batch %d, %s, seed %d%n",
         block.design != null ? block.design : (block.sample == null ? "repvgg" : block.sample),
-        describe(setup.net),
+        describe(setup.net) + (dyrep ? ", its plain form for DyRep" : ""),
         setup.config.mode(),
         setup.data.train(),
         setup.config.steps(),
@@ -329,6 +342,21 @@ public final class TrainCommand implements Callable<Integer> {
       } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
         err.println("replens train: could not read the trained weights: " + e.getMessage());
         return RepLensCli.TOLERANCE_EXCEEDED;
+      }
+      if (saveBlock != null) {
+        var last = state.blocks().get(state.blocks().size() - 1);
+        try {
+          DesignWeights.write(saveBlock, last.weights());
+          out.println(
+              "block weights written to "
+                  + saveBlock
+                  + " ("
+                  + last.weights().keys().size()
+                  + " arrays)");
+        } catch (WeightFileException e) {
+          err.println("replens train: " + Messages.of(e));
+          return RepLensCli.BAD_INPUT;
+        }
       }
       if (dy != null) {
         long grown = dy.events().stream().filter(e -> e.kind() == DyRepEvent.Kind.GROWN).count();
@@ -436,11 +464,12 @@ public final class TrainCommand implements Callable<Integer> {
   private static String describe(NetworkSpec n) {
     return String.format(
         Locale.ROOT,
-        "%d block%s of %d channels, %d branches",
+        "%d block%s of %d channels, %d branch%s",
         n.depth(),
         n.depth() == 1 ? "" : "s",
         n.channels(),
-        n.block().branches().size());
+        n.block().branches().size(),
+        n.block().branches().size() == 1 ? "" : "es");
   }
 
   record Setup(NetworkSpec net, TrainConfig config, DatasetSplit data, List<RepOptForm> forms) {}

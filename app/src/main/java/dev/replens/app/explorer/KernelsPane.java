@@ -126,7 +126,8 @@ public final class KernelsPane extends TabPane {
         h.setTitle(id.equals(FUSED) ? "fused (Σ)" : id);
         h.setId("heatmap-" + id);
         h.setPrefWidth(snaps.size() == 1 ? 520 : 250);
-        h.setMinWidth(200);
+        // The fused kernel carries the color bar and the bias strip, so it gets more room.
+        h.setMinWidth(id.equals(FUSED) && snaps.size() > 1 ? 290 : 160);
         h.setMaxWidth(snaps.size() == 1 ? 760 : 420);
         HBox.setHgrow(h, javafx.scene.layout.Priority.ALWAYS);
         h.setShowBias(id.equals(FUSED));
@@ -137,11 +138,15 @@ public final class KernelsPane extends TabPane {
       }
       heatmaps.getChildren().setAll(nodes);
     }
-    double shared = scale;
+    // One scale: the same color is the same value everywhere, and only the fused kernel needs a
+    // color bar. Otherwise each kernel spans its own range and keeps its own bar.
+    boolean one = sharedScale.isSelected();
+    double shared = one ? scale : 0;
     snaps.forEach(
         (id, s) -> {
           KernelHeatmap h = byBranch.get(id);
           h.setFixedScale(shared);
+          h.setShowColorBar(!one || id.equals(FUSED));
           h.setKernel(s);
         });
     if (selected != null) {

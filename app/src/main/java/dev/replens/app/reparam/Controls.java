@@ -32,6 +32,7 @@ final class Controls {
     for (int i = 0; i < labelsAndControls.length; i += 2) {
       Label l = new Label((String) labelsAndControls[i]);
       l.getStyleClass().add("lab-field-label");
+      l.setMinWidth(javafx.scene.layout.Region.USE_PREF_SIZE);
       g.add(l, 0, i / 2);
       g.add((Node) labelsAndControls[i + 1], 1, i / 2);
     }
@@ -40,8 +41,29 @@ final class Controls {
 
   /** An editable spinner of doubles. */
   static Spinner<Double> doubles(String id, double min, double max, double value, double step) {
-    Spinner<Double> s =
-        new Spinner<>(new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value, step));
+    SpinnerValueFactory.DoubleSpinnerValueFactory f =
+        new SpinnerValueFactory.DoubleSpinnerValueFactory(min, max, value, step);
+    // The default converter shows two decimals, so 0.005 would read as 0.01.
+    java.text.DecimalFormat fmt =
+        new java.text.DecimalFormat(
+            "0.######", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT));
+    f.setConverter(
+        new javafx.util.StringConverter<>() {
+          @Override
+          public String toString(Double v) {
+            return v == null ? "" : fmt.format(v);
+          }
+
+          @Override
+          public Double fromString(String text) {
+            try {
+              return Double.parseDouble(text.trim());
+            } catch (NumberFormatException e) {
+              return f.getValue();
+            }
+          }
+        });
+    Spinner<Double> s = new Spinner<>(f);
     s.setEditable(true);
     s.setPrefWidth(96);
     s.setId(id);

@@ -21,6 +21,7 @@ import javafx.geometry.Pos;
 import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Slider;
 import javafx.scene.control.Spinner;
@@ -54,6 +55,8 @@ public final class DyRepPane extends BorderPane {
   private final Button pause = new Button("Pause");
   private final Button stop = new Button("Stop");
   private final Label status = new Label("Press Run to train with DyRep.");
+  private final ProgressBar progress = new ProgressBar(0);
+  private final Button export = new Button("Export chart and log…");
   private final Label warning = new Label();
   private final ChoiceBox<String> layer = new ChoiceBox<>();
   private final BlockGraphView graph = new BlockGraphView();
@@ -68,6 +71,8 @@ public final class DyRepPane extends BorderPane {
   private final ReadOnlyObjectWrapper<BlockSpec> shown = new ReadOnlyObjectWrapper<>(this, "shown");
   private final Timeline pump;
   private DyRepLab.Settings running;
+  private int depth = DyRepLab.Settings.defaults().depth();
+  private int width = DyRepLab.Settings.defaults().width();
   private int latestStep;
   private boolean moving;
 
@@ -80,11 +85,18 @@ public final class DyRepPane extends BorderPane {
     pause.setId("dyrepPause");
     stop.setId("dyrepStop");
     status.setId("dyrepStatus");
+    progress.setId("dyrepProgress");
+    progress.setMaxWidth(Double.MAX_VALUE);
+    export.setId("dyrepExport");
+    export.setDisable(true);
+    export.setOnAction(e -> exportAll());
     status.setWrapText(true);
     warning.setId("dyrepRoundOff");
     warning.getStyleClass().add("round-off-warning");
     warning.setWrapText(true);
     warning.setMaxWidth(Double.MAX_VALUE);
+    // Without this the split pane below squeezes the note to one truncated line.
+    warning.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     warning.setVisible(false);
     warning.setManaged(false);
     layer.setId("dyrepLayer");
@@ -152,6 +164,7 @@ public final class DyRepPane extends BorderPane {
     graph.setSpec(lab.network(settings()).layerBlock(0));
     layer.getItems().setAll(layers(settings().depth()));
     layer.getSelectionModel().select(0);
+    timeline.setMax(steps.getValue());
 
     pump = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
     pump.setCycleCount(Timeline.INDEFINITE);
@@ -208,7 +221,7 @@ public final class DyRepPane extends BorderPane {
                     + " the ratios spread by more than this (DyRep uses 0.02 between adjustments"
                     + " epochs apart)."));
     HBox buttons = new HBox(6, run, pause, stop);
-    VBox box = new VBox(12, title, intro, training, buttons, status);
+    VBox box = new VBox(12, title, intro, training, buttons, progress, status, export);
     box.setPadding(new Insets(12));
     box.setPrefWidth(300);
     box.getStyleClass().add("lab-controls");
@@ -246,27 +259,48 @@ public final class DyRepPane extends BorderPane {
     TableColumn<DyRepEvent, Number> step = new TableColumn<>("step");
     step.setCellValueFactory(
         c -> new javafx.beans.property.SimpleIntegerProperty(c.getValue().step()));
-    step.setPrefWidth(44);
+    step.setMinWidth(44);
     TableColumn<DyRepEvent, String> where = new TableColumn<>("layer");
     where.setCellValueFactory(
         c -> new javafx.beans.property.SimpleStringProperty(c.getValue().layer()));
-    where.setPrefWidth(56);
+    where.setMinWidth(56);
     TableColumn<DyRepEvent, String> kind = new TableColumn<>("change");
     kind.setCellValueFactory(
         c -> new javafx.beans.property.SimpleStringProperty(c.getValue().kind().toString()));
-    kind.setPrefWidth(56);
+    kind.setMinWidth(60);
     TableColumn<DyRepEvent, String> change = new TableColumn<>("output change");
     change.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 Controls.sci(c.getValue().outputChange())));
-    change.setPrefWidth(90);
+    change.setMinWidth(104);
     TableColumn<DyRepEvent, String> branches = new TableColumn<>("branches");
     branches.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 String.join(", ", c.getValue().branches()).replace("dbb_", "")));
-    branches.setPrefWidth(170);
+    branches.setMinWidth(80);
+    // The branch list rarely fits its column: the whole event is in the row's tooltip.
+    log.setRowFactory(
+        tv -> {
+          javafx.scene.control.TableRow<DyRepEvent> row = new javafx.scene.control.TableRow<>();
+          row.itemProperty()
+              .addListener(
+                  (o, a, e) ->
+                      row.setTooltip(
+                          e == null
+                              ? null
+                              : new javafx.scene.control.Tooltip(
+                                  String.format(
+                                      Locale.ROOT,
+                                      "step %d: %s %s %s; eval-mode output change %.2e",
+                                      e.step(),
+                                      e.layer(),
+                                      e.kind(),
+                                      String.join(", ", e.branches()),
+                                      e.outputChange()))));
+          return row;
+        });
     log.getColumns().add(step);
     log.getColumns().add(where);
     log.getColumns().add(kind);
@@ -312,11 +346,16 @@ public final class DyRepPane extends BorderPane {
 
   DyRepLab.Settings settings() {
     return new DyRepLab.Settings(
-        interval.getValue(), steps.getValue(), 2, 8, lr.getValue(), spread.getValue());
+        interval.getValue(), steps.getValue(), depth, width, lr.getValue(), spread.getValue());
   }
 
-  /** Applies settings (for tests and the gallery) without touching the controls' layout. */
+  /**
+   * Applies settings (for tests and the gallery; the network's depth and width have no control of
+   * their own).
+   */
   void apply(DyRepLab.Settings s) {
+    depth = s.depth();
+    width = s.width();
     interval.getValueFactory().setValue(s.interval());
     steps.getValueFactory().setValue(s.steps());
     lr.getValueFactory().setValue(s.learningRate());
@@ -345,6 +384,8 @@ public final class DyRepPane extends BorderPane {
     moving = false;
     live.setSelected(true);
     showRoundOff(null);
+    // Indeterminate while the training graph is built, then steps done.
+    progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
     lab.start(running);
   }
 
@@ -368,6 +409,8 @@ public final class DyRepPane extends BorderPane {
     }
     b.commit();
     latestStep = last.step();
+    progress.setProgress(last.totalSteps() == 0 ? 0 : (double) last.step() / last.totalSteps());
+    export.setDisable(false);
     long grown = events.stream().filter(e -> e.kind() == DyRepEvent.Kind.GROWN).count();
     long cut = events.stream().filter(e -> e.kind() == DyRepEvent.Kind.CUT).count();
     status.setText(
@@ -434,8 +477,39 @@ public final class DyRepPane extends BorderPane {
     pause.setDisable(!active);
     pause.setText(s == StepLoop.State.PAUSED ? "Resume" : "Pause");
     stop.setDisable(!active);
+    if (!active && progress.isIndeterminate()) {
+      progress.setProgress(0);
+    }
     if (!active && running != null) {
       drain();
+    }
+  }
+
+  /** The event log as a table: step, layer, change, branches, measured output change. */
+  dev.replens.views.export.CsvTable eventTable() {
+    dev.replens.views.export.CsvTable t =
+        new dev.replens.views.export.CsvTable(
+            List.of("step", "layer", "change", "branches", "output_change"));
+    for (DyRepEvent e : events) {
+      t.row(
+          e.step(),
+          e.layer(),
+          e.kind().toString(),
+          String.join(" ", e.branches()),
+          e.outputChange());
+    }
+    return t;
+  }
+
+  private void exportAll() {
+    String said =
+        ChartExport.ask(
+            this,
+            "dyrep",
+            java.util.Map.of("saliency", saliencyChart),
+            java.util.Map.of("events", eventTable()));
+    if (said != null) {
+      status.setText(said);
     }
   }
 

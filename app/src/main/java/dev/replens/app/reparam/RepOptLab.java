@@ -71,10 +71,10 @@ public final class RepOptLab implements AutoCloseable {
       searched = searched == null ? null : List.copyOf(searched);
     }
 
-    /** s_c 1, s_1 0.5, s_id 1, SGD, float32, 100 steps, nothing that breaks the equivalence. */
+    /** s_c 1, s_1 0.5, s_id 1, SGD, float64, 100 steps, nothing that breaks the equivalence. */
     public static Settings defaults() {
       return new Settings(
-          1.0, 0.5, 1.0, null, OptimizerConfig.Kind.SGD, DataType.FLOAT, 100, false, 0.2, false);
+          1.0, 0.5, 1.0, null, OptimizerConfig.Kind.SGD, DataType.DOUBLE, 100, false, 0.2, false);
     }
 
     public Settings withSteps(int s) {
@@ -127,7 +127,12 @@ public final class RepOptLab implements AutoCloseable {
 
   /** A lab on the built-in shapes with the bundled CSLA design. */
   public RepOptLab(BlockSpec csla) {
-    this.net = new NetworkSpec(csla, DEPTH, WIDTH, WIDTH, 1, 28, 28, 10);
+    this(csla, DEPTH, WIDTH);
+  }
+
+  /** A lab of {@code depth} CSLA blocks of {@code width} channels (tests use tiny ones). */
+  RepOptLab(BlockSpec csla, int depth, int width) {
+    this.net = new NetworkSpec(csla, depth, width, width, 1, 28, 28, 10);
     this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
     this.loop =
         new StepLoop(
@@ -180,6 +185,21 @@ public final class RepOptLab implements AutoCloseable {
         .withMetricsEvery(0)
         .withValidation(0, 16)
         .withDtype(s.dtype());
+  }
+
+  /**
+   * Block 0's multiplier for {@code s}, computed on a background thread (the first ND4J call loads
+   * the native libraries).
+   */
+  java.util.concurrent.CompletableFuture<KernelSnapshot> previewMultiplier(Settings s) {
+    return java.util.concurrent.CompletableFuture.supplyAsync(
+        () -> {
+          RepOptForm f = forms(s).get(0);
+          RepOptForm used = s.mismatch() ? f.kxkOnly() : f;
+          return KernelSnapshot.of(
+              dev.replens.engine.kernel.Kernel.of(
+                  used.multipliers(s.kind(), DataType.DOUBLE), used.groups()));
+        });
   }
 
   /** Starts a run (replacing the current one); its points arrive through {@link #drain}. */

@@ -16,6 +16,7 @@ import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
+import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
@@ -59,6 +60,8 @@ public final class RepOptPane extends BorderPane {
   private final Button handSet = new Button("Use hand-set scales");
   private final Label scalesInfo = Controls.note("repoptScalesInfo", "");
   private final Label status = new Label("Press Run to train both models.");
+  private final ProgressBar progress = new ProgressBar(0);
+  private final Button export = new Button("Export charts…");
   private final Label why = Controls.note("repoptWhy", "");
   private final LiveChart differenceChart =
       new LiveChart("Largest |W′(CSLA) − W′(RepOpt)| per step", "step", "max |ΔW′| (log)");
@@ -73,7 +76,11 @@ public final class RepOptPane extends BorderPane {
   private double worst;
 
   public RepOptPane(BlockSpec csla) {
-    this.lab = new RepOptLab(csla);
+    this(new RepOptLab(csla));
+  }
+
+  RepOptPane(RepOptLab lab) {
+    this.lab = lab;
     getStyleClass().add("lab-pane");
     getStylesheets().add(RepOptPane.class.getResource("reparam.css").toExternalForm());
     setId("repoptPane");
@@ -82,9 +89,14 @@ public final class RepOptPane extends BorderPane {
     optimizer.getSelectionModel().select(0);
     optimizer.setId("repoptOptimizer");
     dtype.getItems().addAll("float32", "float64");
-    dtype.getSelectionModel().select(0);
+    // float64 by default: with ReLU blocks, float32 round-off alone parts the two runs after some
+    // tens of steps (a ReLU input within round-off of 0 switches in one model only), which would
+    // hide the lesson; float32 stays one click away, with that explanation.
+    dtype.getSelectionModel().select(1);
     dtype.setId("repoptDtype");
     clip.setId("repoptClip");
+    clip.setWrapText(true);
+    mismatch.setWrapText(true);
     mismatch.setId("repoptMismatch");
     run.setId("repoptRun");
     pause.setId("repoptPause");
@@ -92,6 +104,10 @@ public final class RepOptPane extends BorderPane {
     search.setId("repoptSearch");
     handSet.setId("repoptHandSet");
     status.setId("repoptStatus");
+    progress.setId("repoptProgress");
+    progress.setMaxWidth(Double.MAX_VALUE);
+    export.setId("repoptExport");
+    export.setDisable(true);
     status.setWrapText(true);
     run.setDefaultButton(true);
     differenceChart.setId("repoptDifferenceChart");
@@ -104,6 +120,21 @@ public final class RepOptPane extends BorderPane {
     differenceChart.addSeries(DIFFERENCE);
     lossChart.addSeries(CSLA);
     lossChart.addSeries(REPOPT);
+    // The two loss curves coincide: draw CSLA wide and RepOpt dashed on top, so both stay visible.
+    if (lossChart.getChart().getPlot() instanceof XYPlot p) {
+      p.setSeriesRenderingOrder(org.jfree.chart.plot.SeriesRenderingOrder.FORWARD);
+      p.getRenderer().setSeriesStroke(0, new java.awt.BasicStroke(4f));
+      p.getRenderer()
+          .setSeriesStroke(
+              1,
+              new java.awt.BasicStroke(
+                  1.5f,
+                  java.awt.BasicStroke.CAP_BUTT,
+                  java.awt.BasicStroke.JOIN_ROUND,
+                  1f,
+                  new float[] {6f, 4f},
+                  0f));
+    }
 
     setLeft(controls());
     SplitPane charts = new SplitPane(differenceChart, lossChart);
@@ -122,10 +153,21 @@ public final class RepOptPane extends BorderPane {
         });
     stop.setOnAction(e -> lab.stop());
     search.setOnAction(e -> search());
+    export.setOnAction(e -> exportCharts());
     handSet.setOnAction(e -> lab.clearSearch());
     lab.stateProperty().addListener((o, a, b) -> stateChanged(b));
     lab.searchedProperty().addListener((o, a, b) -> showScales());
-    lab.multiplierProperty().addListener((o, a, b) -> showMultiplier(b));
+    lab.multiplierProperty().addListener((o, a, b) -> showMultiplier(b, running));
+    // Before a run, M follows the controls (computed off the FX thread: it may load ND4J).
+    lab.searchedProperty().addListener((o, a, b) -> previewMultiplier());
+    sKxK.valueProperty().addListener((o, a, b) -> previewMultiplier());
+    s1x1.valueProperty().addListener((o, a, b) -> previewMultiplier());
+    sId.valueProperty().addListener((o, a, b) -> previewMultiplier());
+    mismatch.selectedProperty().addListener((o, a, b) -> previewMultiplier());
+    optimizer
+        .getSelectionModel()
+        .selectedIndexProperty()
+        .addListener((o, a, b) -> previewMultiplier());
     lab.messageProperty()
         .addListener(
             (o, a, b) -> {
@@ -142,6 +184,7 @@ public final class RepOptPane extends BorderPane {
     stateChanged(StepLoop.State.IDLE);
     showScales();
     explain();
+    previewMultiplier();
 
     pump = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
     pump.setCycleCount(Timeline.INDEFINITE);
@@ -184,7 +227,9 @@ public final class RepOptPane extends BorderPane {
             "Training", Controls.form("optimizer", optimizer, "precision", dtype, "steps", steps));
     VBox breaks = Controls.section("What breaks it", clip, mismatch);
     HBox buttons = new HBox(6, run, pause, stop);
-    VBox box = new VBox(12, title, intro, scales, training, breaks, buttons, status, why);
+    VBox box =
+        new VBox(
+            12, title, intro, scales, training, breaks, buttons, progress, status, why, export);
     box.setPadding(new Insets(12));
     box.setPrefWidth(310);
     box.getStyleClass().add("lab-controls");
@@ -198,11 +243,12 @@ public final class RepOptPane extends BorderPane {
   private VBox multiplierPanel() {
     Label t = new Label("Gradient multiplier M (block0)");
     t.getStyleClass().add("lab-section-title");
-    heatmap.setPrefSize(300, 320);
+    heatmap.setPrefSize(340, 340);
     VBox.setVgrow(heatmap, Priority.ALWAYS);
     VBox box = new VBox(6, t, heatmap, heatmapCaption);
     box.setPadding(new Insets(12));
-    box.setPrefWidth(320);
+    box.setPrefWidth(370);
+    box.setMinWidth(370);
     box.getStyleClass().add("lab-side");
     return box;
   }
@@ -254,6 +300,8 @@ public final class RepOptPane extends BorderPane {
       differenceChart.appendAll(previousLabel, xs, ys);
     }
     lossChart.clear();
+    // Indeterminate while both training graphs are built (a second or two), then steps done.
+    progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
     lab.start(running);
   }
 
@@ -282,6 +330,7 @@ public final class RepOptPane extends BorderPane {
 
   private void search() {
     status.setText("Hyper-search: training the CSLA network with learnable scales...");
+    progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
     lab.search(settings(), searchSteps.getValue(), forms -> {});
   }
 
@@ -306,6 +355,8 @@ public final class RepOptPane extends BorderPane {
     }
     d.commit();
     l.commit();
+    progress.setProgress(last.totalSteps() == 0 ? 0 : (double) last.step() / last.totalSteps());
+    export.setDisable(false);
     double tol = running.dtype() == DataType.FLOAT ? 1e-4 : 1e-10;
     status.setText(
         String.format(
@@ -317,7 +368,10 @@ public final class RepOptPane extends BorderPane {
             Controls.sci(worst),
             worst <= tol
                 ? "The two kernels coincide (tolerance " + Controls.sci(tol) + ")."
-                : "The two kernels have parted (tolerance " + Controls.sci(tol) + ")."));
+                : "The two kernels have parted (tolerance "
+                    + Controls.sci(tol)
+                    + ")."
+                    + (running.clip() || running.mismatch() ? "" : " See why below.")));
     status.pseudoClassStateChanged(PARTED, worst > tol);
     explain();
   }
@@ -332,6 +386,9 @@ public final class RepOptPane extends BorderPane {
     pause.setText(s == StepLoop.State.PAUSED ? "Resume" : "Pause");
     stop.setDisable(!active);
     search.setDisable(active);
+    if (!active && progress.isIndeterminate()) {
+      progress.setProgress(0);
+    }
     if (s == StepLoop.State.FINISHED && running != null) {
       drain();
     }
@@ -370,17 +427,33 @@ public final class RepOptPane extends BorderPane {
     return String.format(Locale.ROOT, "%.2f–%.2f", lo, hi);
   }
 
-  private void showMultiplier(KernelSnapshot m) {
+  private void previewMultiplier() {
+    if (lab.stateProperty().get().active()) {
+      return;
+    }
+    RepOptLab.Settings s = settings();
+    lab.previewMultiplier(s)
+        .thenAccept(
+            m ->
+                javafx.application.Platform.runLater(
+                    () -> {
+                      if (!lab.stateProperty().get().active() && s.equals(settings())) {
+                        showMultiplier(m, s);
+                      }
+                    }));
+  }
+
+  private void showMultiplier(KernelSnapshot m, RepOptLab.Settings shownFor) {
     heatmap.setKernel(m);
-    heatmap.setTitle("M, out × in channels, 3×3 taps each");
-    boolean sgd = running == null || running.kind() == OptimizerConfig.Kind.SGD;
+    heatmap.setTitle("M (out × in, 3×3 taps)");
+    boolean sgd = shownFor == null || shownFor.kind() == OptimizerConfig.Kind.SGD;
     heatmapCaption.setText(
         (sgd
                 ? "SGD: M = s_c² on every tap, + s_1² at the centre tap, + 1 at the centre where"
                     + " out = in."
                 : "AdamW: M = |s_c| on every tap, + |s_1| at the centre, + 1 at the centre where"
                     + " out = in.")
-            + (running != null && running.mismatch()
+            + (shownFor != null && shownFor.mismatch()
                 ? " Mismatched: only the s_c term, as if there were no 1x1 or identity branch."
                 : " The bright centre taps are where the 1x1 and identity branches live."));
   }
@@ -419,6 +492,18 @@ public final class RepOptPane extends BorderPane {
               + " gradient in one model only. Try float64.";
     }
     why.setText(text);
+  }
+
+  private void exportCharts() {
+    String said =
+        ChartExport.ask(
+            this,
+            "repopt-trajectory",
+            java.util.Map.of("difference", differenceChart, "loss", lossChart),
+            java.util.Map.of());
+    if (said != null) {
+      status.setText(said);
+    }
   }
 
   /** The lab (model) behind the view. */

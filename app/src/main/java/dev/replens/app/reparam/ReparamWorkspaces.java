@@ -2,7 +2,6 @@ package dev.replens.app.reparam;
 
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.samples.SampleCatalog;
-import java.util.List;
 import javafx.scene.control.Tab;
 
 /**
@@ -13,13 +12,18 @@ public final class ReparamWorkspaces {
 
   private ReparamWorkspaces() {}
 
-  /** Both tabs, RepOptimizer first. */
-  public static List<Tab> tabs() {
-    Tab repopt = new Tab("RepOptimizer", new RepOptPane(sample("csla").block()));
-    repopt.setId("repoptTab");
-    Tab dyrep = new Tab("DyRep", new DyRepPane(sample("plain-conv-bn").block()));
-    dyrep.setId("dyrepTab");
-    return List.of(repopt, dyrep);
+  /** The RepOptimizer workspace, on the bundled CSLA design. */
+  public static Tab repOptimizer() {
+    Tab t = new Tab("RepOptimizer", new RepOptPane(sample("csla").block()));
+    t.setId("repoptTab");
+    return t;
+  }
+
+  /** The DyRep workspace, on the bundled plain conv + BN design. */
+  public static Tab dyRep() {
+    Tab t = new Tab("DyRep", new DyRepPane(sample("plain-conv-bn").block()));
+    t.setId("dyrepTab");
+    return t;
   }
 
   private static DesignDocument sample(String id) {

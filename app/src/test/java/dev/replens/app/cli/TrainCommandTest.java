@@ -2,6 +2,7 @@ package dev.replens.app.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.replens.engine.io.npz.NpzReader;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
@@ -95,7 +96,9 @@ class TrainCommandTest {
             "--validate-every",
             "4",
             "--progress-every",
-            "4");
+            "4",
+            "--save-block",
+            dir.resolve("block.npz").toString());
     assertThat(code).as(stdout() + err).isEqualTo(0);
     assertThat(stdout())
         .contains("in online mode")
@@ -110,6 +113,9 @@ class TrainCommandTest {
     List<String> branches = Files.readAllLines(dir.resolve("m-branches.csv"));
     assertThat(branches.get(0)).isEqualTo("step,block,metric,branch,other,value");
     assertThat(branches).anyMatch(l -> l.startsWith("4,0,kernel_cosine,dbb_origin,dbb_1x1,"));
+    var saved = NpzReader.read(dir.resolve("block.npz")).arrays();
+    assertThat(saved.get("dbb_origin.conv.weight").shape()).containsExactly(4, 4, 3, 3);
+    assertThat(saved.keySet()).allMatch(k -> k.startsWith("dbb_") || k.startsWith("post."));
   }
 
   @Test
@@ -134,5 +140,101 @@ class TrainCommandTest {
         .contains("plain")
         .contains("online vs offline:");
     assertThat(run("bench", "train", "--modes", "offline,fast")).isEqualTo(2);
+  }
+
+  @Test
+  void cslaAndRepoptModesTrainWithTheGivenScalesAndVerify() {
+    for (String mode : List.of("csla", "repopt")) {
+      out.reset();
+      int code =
+          run(
+              "train",
+              "--mode",
+              mode,
+              "--scales",
+              "1,0.5,1",
+              "--steps",
+              "3",
+              "--width",
+              "4",
+              "--depth",
+              "1",
+              "--batch",
+              "16",
+              "--train-size",
+              "64",
+              "--val-size",
+              "16",
+              "--progress-every",
+              "3",
+              "--validate-every",
+              "3");
+      assertThat(code).as(mode + ": " + stdout() + err).isEqualTo(0);
+      assertThat(stdout())
+          .contains("in " + mode + " mode")
+          .contains("step     3/3")
+          .contains("deploy form verified");
+    }
+  }
+
+  @Test
+  void scalesOutsideCslaOrRepoptAndBadScalesExitTwo() {
+    assertThat(run("train", "--mode", "offline", "--scales", "1,1,1")).isEqualTo(2);
+    assertThat(stderrLines())
+        .containsExactly("replens train: --scales is for --mode csla and repopt, not offline");
+    err.reset();
+    assertThat(run("train", "--mode", "csla", "--scales", "1,x,1")).isEqualTo(2);
+    assertThat(stderrLines()).containsExactly("replens train: --scales: 'x' is not a number");
+  }
+
+  @Test
+  void aDyRepRunGrowsAndCutsAndReportsEveryOutputChange() {
+    int code =
+        run(
+            "train",
+            "--dyrep",
+            "--dyrep-interval",
+            "2",
+            "--dyrep-min-spread",
+            "0.0001",
+            "--steps",
+            "6",
+            "--width",
+            "4",
+            "--depth",
+            "1",
+            "--batch",
+            "16",
+            "--train-size",
+            "64",
+            "--val-size",
+            "16",
+            "--progress-every",
+            "6",
+            "--validate-every",
+            "6");
+    String text = stdout();
+    assertThat(code).as(text + err).isEqualTo(0);
+    assertThat(text)
+        .contains("its plain form for DyRep")
+        .contains("block0 grown dbb_1x1, dbb_1x1_kxk")
+        .contains("block0 cut ")
+        .contains("deploy form verified");
+    List<Double> changes =
+        text.lines()
+            .filter(l -> l.contains("eval-mode output change") && l.startsWith("step"))
+            .map(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1)))
+            .toList();
+    assertThat(changes).isNotEmpty().allSatisfy(c -> assertThat(c).isLessThan(1e-4));
+  }
+
+  @Test
+  void dyrepNeedsOfflineModeAndAPositiveInterval() {
+    assertThat(run("train", "--dyrep", "--mode", "online")).isEqualTo(2);
+    assertThat(stderrLines()).hasSize(1);
+    assertThat(stderrLines().get(0)).contains("--dyrep").contains("offline mode");
+    err.reset();
+    assertThat(run("train", "--dyrep", "--dyrep-interval", "0")).isEqualTo(2);
+    assertThat(stderrLines()).containsExactly("replens train: --dyrep-interval must be positive");
   }
 }

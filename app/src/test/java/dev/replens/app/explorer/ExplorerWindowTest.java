@@ -28,6 +28,7 @@ import javafx.application.Platform;
 import javafx.css.PseudoClass;
 import javafx.scene.Node;
 import javafx.scene.control.Button;
+import javafx.scene.control.CheckBox;
 import javafx.scene.control.DialogPane;
 import javafx.scene.control.Label;
 import javafx.scene.control.Tooltip;
@@ -187,6 +188,18 @@ class ExplorerWindowTest {
   }
 
   @Test
+  void aSampleOpensWithTheTrainedWeightsItShips(FxRobot robot) throws Exception {
+    SampleCatalog.Sample dbb = SampleCatalog.find("dbb").orElseThrow();
+    robot.interact(() -> w.openSample(dbb));
+    var shipped = SampleCatalog.loadWeights(dbb, SampleCatalog.load(dbb)).orElseThrow();
+    assertThat(w.session().weightsSourceProperty().get()).startsWith("dbb-shapes.npz");
+    for (String k : shipped.keys()) {
+      assertThat(w.session().weights().get(k)).as(k).isEqualTo(shipped.get(k));
+    }
+    assertThat(w.session().document().weights()).isNull();
+  }
+
+  @Test
   void savesAndReopensTheDesign(FxRobot robot) throws Exception {
     robot.interact(() -> w.session().execute(new DeleteBranchCommand(w.session(), "rbr_1x1")));
     DesignDocument edited = w.session().document();
@@ -264,6 +277,26 @@ class ExplorerWindowTest {
       }
     }
     assertThat(differing).isGreaterThan(200);
+  }
+
+  @Test
+  void oneColorScaleIsSharedAndCanBeTurnedOff(FxRobot robot) throws Exception {
+    awaitAnalysis();
+    KernelHeatmap fused = w.kernels().heatmap("fused");
+    KernelHeatmap dense = w.kernels().heatmap("rbr_dense");
+    double all =
+        Math.max(
+            fused.getKernel().maxAbs(),
+            Math.max(
+                dense.getKernel().maxAbs(), w.kernels().heatmap("rbr_1x1").getKernel().maxAbs()));
+    assertThat(dense.getEffectiveScale()).isEqualTo(fused.getEffectiveScale());
+    assertThat(fused.getEffectiveScale()).isGreaterThanOrEqualTo(all);
+    assertThat(dense.isShowColorBar()).isFalse();
+    assertThat(fused.isShowColorBar()).isTrue();
+    robot.interact(() -> ((CheckBox) robot.lookup("#sharedScale").query()).setSelected(false));
+    assertThat(dense.getEffectiveScale()).isEqualTo(dense.getKernel().maxAbs());
+    assertThat(fused.getEffectiveScale()).isEqualTo(fused.getKernel().maxAbs());
+    assertThat(dense.isShowColorBar()).isTrue();
   }
 
   private static WritableImage snap(FxRobot robot, Node n) {

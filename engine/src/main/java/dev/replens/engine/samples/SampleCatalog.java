@@ -5,10 +5,18 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.io.DesignFormatException;
 import dev.replens.engine.io.DesignIO;
+import dev.replens.engine.io.DesignWeights;
+import dev.replens.engine.io.WeightFileException;
+import dev.replens.engine.model.Weights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,6 +82,40 @@ public final class SampleCatalog {
                             + "'; the samples are: "
                             + String.join(", ", list().stream().map(Sample::id).toList())));
     return load(s);
+  }
+
+  /**
+   * The weights a sample ships with (its design's {@code weights} file, e.g. trained on the
+   * built-in shapes data set), if it has any.
+   */
+  public static Optional<Weights> loadWeights(Sample sample, DesignDocument doc)
+      throws IOException, WeightFileException {
+    if (doc.weights() == null) {
+      return Optional.empty();
+    }
+    String resource =
+        normalize(
+            sample.resource().substring(0, sample.resource().lastIndexOf('/') + 1) + doc.weights());
+    Path tmp = Files.createTempFile("replens-sample", ".npz");
+    try (InputStream in = open(resource)) {
+      Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
+      return Optional.of(DesignWeights.read(tmp, doc.block()));
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Resolves {@code ..} and {@code .} segments of a classpath resource path. */
+  static String normalize(String resource) {
+    Deque<String> parts = new ArrayDeque<>();
+    for (String p : resource.split("/")) {
+      if (p.equals("..")) {
+        parts.pollLast();
+      } else if (!p.isEmpty() && !p.equals(".")) {
+        parts.addLast(p);
+      }
+    }
+    return String.join("/", parts);
   }
 
   private static InputStream open(String resource) throws IOException {

@@ -13,6 +13,7 @@ import dev.replens.engine.pipeline.Pipeline;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -72,5 +73,31 @@ class SampleCatalogTest {
     for (StepCheck c : checks) {
       assertThat(c.error().maxAbs()).as(c.step().title()).isLessThan(1e-10);
     }
+  }
+
+  @Test
+  void shippedWeightsLoadAndFuseWithinFloat32Tolerance() throws Exception {
+    List<String> withWeights = new ArrayList<>();
+    for (SampleCatalog.Sample sample : SampleCatalog.list()) {
+      DesignDocument doc = SampleCatalog.load(sample);
+      var loaded = SampleCatalog.loadWeights(sample, doc);
+      if (loaded.isEmpty()) {
+        continue;
+      }
+      withWeights.add(sample.id());
+      var w = loaded.get();
+      // Trained, not freshly initialised: some BN's running variance has moved away from 1.
+      boolean trained =
+          w.keys().stream()
+              .filter(k -> k.endsWith(".running_var"))
+              .anyMatch(k -> Math.abs(w.get(k).meanNumber().doubleValue() - 1.0) > 1e-3);
+      assertThat(trained).as(sample.id()).isTrue();
+      Pipeline p = FusionPipeline.run(doc.block(), w);
+      assertThat(p.complete()).as(p.blockedBy()).isTrue();
+      for (StepCheck c : Evaluator.check(p, Evaluator.probe(doc.block(), w.dtype()))) {
+        assertThat(c.error().maxAbs()).as(sample.id() + ": " + c.step().title()).isLessThan(1e-5);
+      }
+    }
+    assertThat(withWeights).contains("repvgg", "dbb", "acnet");
   }
 }

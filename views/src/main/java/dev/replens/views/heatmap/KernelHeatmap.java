@@ -67,6 +67,8 @@ public class KernelHeatmap extends Control {
   private final ReadOnlyDoubleWrapper effectiveScale =
       new ReadOnlyDoubleWrapper(this, "effectiveScale", 0);
   private final BooleanProperty showBias = new SimpleBooleanProperty(this, "showBias", false);
+  private final BooleanProperty showColorBar =
+      new SimpleBooleanProperty(this, "showColorBar", true);
   private final DoubleProperty zoom =
       new SimpleDoubleProperty(this, "zoom", 1) {
         @Override
@@ -289,6 +291,22 @@ public class KernelHeatmap extends Control {
 
   public final void setShowBias(boolean value) {
     showBias.set(value);
+  }
+
+  /**
+   * Whether this heatmap draws its own color bar. Heatmaps shown side by side on one fixed scale
+   * can leave it to one of them and give the room to the taps.
+   */
+  public final BooleanProperty showColorBarProperty() {
+    return showColorBar;
+  }
+
+  public final boolean isShowColorBar() {
+    return showColorBar.get();
+  }
+
+  public final void setShowColorBar(boolean value) {
+    showColorBar.set(value);
   }
 
   /**

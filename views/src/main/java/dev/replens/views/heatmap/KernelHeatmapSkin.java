@@ -164,6 +164,8 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     registerChangeListener(control.kernelProperty(), o -> invalidateMap());
     registerChangeListener(control.effectiveScaleProperty(), o -> invalidateMap());
     registerChangeListener(control.showBiasProperty(), o -> invalidateMap());
+    colorBar.visibleProperty().bind(control.showColorBarProperty());
+    registerChangeListener(control.showColorBarProperty(), o -> getSkinnable().requestLayout());
     registerChangeListener(control.zoomProperty(), o -> invalidateMap());
     registerChangeListener(control.channelWindowProperty(), o -> invalidateMap());
     registerChangeListener(control.hoveredTapProperty(), o -> marksChanged());
@@ -232,8 +234,9 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
   protected void layoutChildren(double x, double y, double w, double h) {
     double headerH = header.prefHeight(w);
     double footerH = footer.prefHeight(w);
-    double barW = colorBar.prefWidth(-1);
-    double gap = 8;
+    boolean bar = getSkinnable().isShowColorBar();
+    double barW = bar ? colorBar.prefWidth(-1) : 0;
+    double gap = bar ? 8 : 0;
     double centerH = Math.max(0, h - headerH - footerH);
     double mapW = Math.max(0, w - barW - gap);
     header.resizeRelocate(x, y, w, headerH);
@@ -246,7 +249,7 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     double usedW = geometry == null ? mapW : Math.min(mapW, base.getWidth() + insetW + 1);
     double usedH = geometry == null ? centerH : Math.min(centerH, base.getHeight() + insetH + 1);
     scroll.resizeRelocate(x, y + headerH, usedW, centerH);
-    double barH = Math.max(Math.min(centerH, 120), usedH);
+    double barH = bar ? Math.max(Math.min(centerH, 120), usedH) : usedH;
     colorBar.resizeRelocate(x + usedW + gap, y + headerH, barW, barH);
     // The footer follows the map, so the readout sits right under it.
     double footerY = y + headerH + (geometry == null ? centerH : Math.max(usedH, barH));
