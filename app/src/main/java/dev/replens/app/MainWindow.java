@@ -335,7 +335,7 @@ public final class MainWindow {
             exportFused,
             exportDeploy,
             exportPng,
-            item("Export Lesson/Run _Report…", "Ctrl+R", () -> lessons.exportReport()),
+            item("Export Lesson/Run _Report…", "Ctrl+Shift+R", () -> lessons.exportReport()),
             new SeparatorMenuItem(),
             quit);
 
@@ -1026,7 +1026,8 @@ public final class MainWindow {
             "Ctrl+Home  training form (edit)    Ctrl+End  fused conv",
             "Ctrl+= / Ctrl+-  zoom    Ctrl+0 or F  fit to view",
             "Ctrl+L  lessons    PageDown / PageUp  next / previous lesson step",
-            "Ctrl+R  export the lesson/run report"));
+            "Ctrl+Shift+R  export the lesson/run report",
+            "Training lab: F5 start/resume  F6 pause  F10 step  Shift+F5 stop  Ctrl+R reset"));
   }
 
   private void about() {
