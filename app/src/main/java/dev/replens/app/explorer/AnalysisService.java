@@ -68,6 +68,11 @@ public final class AnalysisService implements AutoCloseable {
                   }
                 });
           } catch (RuntimeException e) {
+            if (id != latest.get()) {
+              // Superseded, e.g. a new design whose weights arrive in the next request.
+              LOG.debug("superseded analysis failed: {}", e.getMessage());
+              return;
+            }
             LOG.warn("analysis failed", e);
             fxThread.accept(
                 () -> {
