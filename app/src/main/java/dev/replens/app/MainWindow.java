@@ -264,7 +264,7 @@ public final class MainWindow {
     detailsScroll.setFitToWidth(true);
     detailsScroll.getStyleClass().add("step-details-scroll");
     SplitPane work = new SplitPane(detailsScroll, kernels);
-    work.setDividerPositions(0.25);
+    work.setDividerPositions(0.22);
     SplitPane.setResizableWithParent(detailsScroll, false);
     BorderPane bottom = new BorderPane();
     bottom.setTop(stepperPane);

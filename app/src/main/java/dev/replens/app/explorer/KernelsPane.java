@@ -127,7 +127,7 @@ public final class KernelsPane extends TabPane {
         h.setId("heatmap-" + id);
         h.setPrefWidth(snaps.size() == 1 ? 520 : 250);
         // The fused kernel carries the color bar and the bias strip, so it gets more room.
-        h.setMinWidth(id.equals(FUSED) && snaps.size() > 1 ? 290 : 160);
+        h.setMinWidth(id.equals(FUSED) && snaps.size() > 1 ? 270 : 150);
         h.setMaxWidth(snaps.size() == 1 ? 760 : 420);
         HBox.setHgrow(h, javafx.scene.layout.Priority.ALWAYS);
         h.setShowBias(id.equals(FUSED));
