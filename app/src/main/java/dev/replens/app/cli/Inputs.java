@@ -8,6 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Locale;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Reads command-line inputs and turns every failure into a {@link BadInputException} for people.
@@ -52,6 +54,16 @@ final class Inputs {
       return design(design.toString()).block();
     }
     return sample(sample == null ? defaultSample : sample).block();
+  }
+
+  /** The data type of {@code --dtype}: float32 (or float) or float64 (or double). */
+  static DataType dtype(String name) throws BadInputException {
+    return switch (name.toLowerCase(Locale.ROOT)) {
+      case "float32", "float" -> DataType.FLOAT;
+      case "float64", "double" -> DataType.DOUBLE;
+      default ->
+          throw new BadInputException("unknown dtype '" + name + "' (expected float32 or float64)");
+    };
   }
 
   /** A bundled sample. */

@@ -190,14 +190,7 @@ public final class RepOptCheckCommand implements Callable<Integer> {
       throw new BadInputException(
           "--steps, --depth, --width, --batch and --every must be positive, --search not negative");
     }
-    DataType dt =
-        switch (dtype.toLowerCase(Locale.ROOT)) {
-          case "float32", "float" -> DataType.FLOAT;
-          case "float64", "double" -> DataType.DOUBLE;
-          default ->
-              throw new BadInputException(
-                  "unknown dtype '" + dtype + "' (expected float32 or float64)");
-        };
+    DataType dt = Inputs.dtype(dtype);
     OptimizerConfig.Kind kind;
     try {
       kind = OptimizerConfig.Kind.parse(optimizer);

@@ -507,14 +507,7 @@ public final class TrainCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new BadInputException(e.getMessage());
     }
-    DataType dt =
-        switch (dtype.toLowerCase(Locale.ROOT)) {
-          case "float32", "float" -> DataType.FLOAT;
-          case "float64", "double" -> DataType.DOUBLE;
-          default ->
-              throw new BadInputException(
-                  "unknown dtype '" + dtype + "' (expected float32 or float64)");
-        };
+    DataType dt = Inputs.dtype(dtype);
     if (steps < 1 || batch < 1 || depth < 1 || width < 1) {
       throw new BadInputException("--steps, --batch, --depth and --width must be positive");
     }

@@ -10,39 +10,26 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import javafx.beans.InvalidationListener;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
-import javafx.scene.layout.VBox;
 
 /**
  * The batch-statistics demo: the current design run with train-mode BN, with eval-mode BN and as
  * the fused conv, on the same probe ({@link TrainModeBatchNorm}). It re-runs whenever the design or
  * its weights change, and "Another batch" draws a new probe.
  */
-final class BatchStatsDemoView extends VBox implements DemoView {
+final class BatchStatsDemoView
+    extends AbstractDemoView<Demo.BatchStatistics, TrainModeBatchNorm.Report> {
 
-  private final Demo.BatchStatistics demo;
   private final DesignSession session;
-  private final NumberGrid numbers = new NumberGrid();
-  private final Label status = new Label();
-  private final ReadOnlyObjectWrapper<TrainModeBatchNorm.Report> report =
-      new ReadOnlyObjectWrapper<>(this, "report");
-  private final ReadOnlyObjectWrapper<Map<String, Double>> parameters =
-      new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
   private final DemoWorker worker = new DemoWorker("bn");
   private final InvalidationListener onDesign = o -> recompute();
   private long seed;
 
   BatchStatsDemoView(Demo.BatchStatistics demo, DesignSession session) {
-    this.demo = demo;
+    super(demo, "bn-demo");
     this.session = session;
     this.seed = demo.seed();
-    getStyleClass().addAll("lesson-demo", "bn-demo");
-    setSpacing(8);
-    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
-    setMinWidth(0);
     numbers.setId("bnDemoNumbers");
     Button another = new Button("Another batch");
     another.setId("bnDemoAnother");
@@ -52,8 +39,6 @@ final class BatchStatsDemoView extends VBox implements DemoView {
           seed++;
           recompute();
         });
-    status.getStyleClass().add("lesson-notice");
-    status.setWrapText(true);
     getChildren().addAll(numbers, another, status);
     session.documentProperty().addListener(onDesign);
     session.weightsProperty().addListener(onDesign);
@@ -64,7 +49,7 @@ final class BatchStatsDemoView extends VBox implements DemoView {
     BlockSpec spec = session.spec();
     Weights w = session.weights();
     long s = seed;
-    parameters.set(Map.of("seed", (double) s));
+    setParameters(Map.of("seed", (double) s));
     status.setText("computing…");
     worker.submit(() -> TrainModeBatchNorm.compare(spec, w, s), this::show, this::failed);
   }
@@ -72,44 +57,34 @@ final class BatchStatsDemoView extends VBox implements DemoView {
   private void failed(String msg) {
     numbers.clear();
     status.setText("This design can't be run in train mode: " + msg);
-    report.set(null);
+    setResult(null);
   }
 
   private void show(TrainModeBatchNorm.Report r) {
     numbers.clear();
     status.setText("");
-    int row = 0;
-    row =
-        row(
-            row,
-            "eval-mode BN vs fused conv, max |Δ|",
-            NumberText.scientific(r.evalVsFused()),
-            "bnDemoEval",
-            r.evalVsFused() < 1e-4 ? "ok" : "bad");
-    row =
-        row(
-            row,
-            "train-mode BN vs fused conv, max |Δ|",
-            NumberText.of(r.trainVsFused()),
-            "bnDemoTrain",
-            r.trainVsFused() < 1e-4 ? "ok" : "bad");
-    row =
-        row(
-            row,
-            "image 0 when the other image in the batch changes, max |Δ|",
-            NumberText.of(r.batchDependence()),
-            "bnDemoBatch",
-            null);
-    String where = r.branchId() + "." + r.opId() + ", channel 0";
-    row =
-        row(
-            row,
-            "mean: this batch vs running (" + where + ")",
-            NumberText.of(r.batchMean()) + " vs " + NumberText.of(r.runningMean()),
-            null,
-            null);
     row(
-        row,
+        "eval-mode BN vs fused conv, max |Δ|",
+        NumberText.scientific(r.evalVsFused()),
+        "bnDemoEval",
+        r.evalVsFused() < 1e-4 ? "ok" : "bad");
+    row(
+        "train-mode BN vs fused conv, max |Δ|",
+        NumberText.of(r.trainVsFused()),
+        "bnDemoTrain",
+        r.trainVsFused() < 1e-4 ? "ok" : "bad");
+    row(
+        "image 0 when the other image in the batch changes, max |Δ|",
+        NumberText.of(r.batchDependence()),
+        "bnDemoBatch",
+        null);
+    String where = r.branchId() + "." + r.opId() + ", channel 0";
+    row(
+        "mean: this batch vs running (" + where + ")",
+        NumberText.of(r.batchMean()) + " vs " + NumberText.of(r.runningMean()),
+        null,
+        null);
+    row(
         "variance: this batch vs running",
         NumberText.of(r.batchVar()) + " vs " + NumberText.of(r.runningVar()),
         null,
@@ -120,41 +95,18 @@ final class BatchStatsDemoView extends VBox implements DemoView {
             + " channels, 13×11, seed "
             + seed
             + ".");
-    report.set(r);
+    setResult(r);
   }
 
-  private int row(int r, String label, String value, String id, String mark) {
-    Label v = numbers.add(label, value);
+  private void row(String label, String value, String id, String mark) {
+    Label v = addNumber(label, value, id);
     if (mark != null) {
       v.getStyleClass().add("lesson-number-" + mark);
     }
-    if (id != null) {
-      v.setId(id);
-    }
-    return r + 1;
   }
 
   @Override
-  public Demo demo() {
-    return demo;
-  }
-
-  @Override
-  public Node node() {
-    return this;
-  }
-
-  @Override
-  public ReadOnlyObjectProperty<Map<String, Double>> parametersProperty() {
-    return parameters.getReadOnlyProperty();
-  }
-
-  @Override
-  public Map<String, Double> figures() {
-    TrainModeBatchNorm.Report r = report.get();
-    if (r == null) {
-      return Map.of();
-    }
+  protected Map<String, Double> figuresOf(TrainModeBatchNorm.Report r) {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("eval-mode BN vs fused conv, max |Δ|", r.evalVsFused());
     out.put("train-mode BN vs fused conv, max |Δ|", r.trainVsFused());
@@ -168,7 +120,7 @@ final class BatchStatsDemoView extends VBox implements DemoView {
 
   /** The comparison shown, for tests. */
   ReadOnlyObjectProperty<TrainModeBatchNorm.Report> reportProperty() {
-    return report.getReadOnlyProperty();
+    return resultProperty();
   }
 
   @Override

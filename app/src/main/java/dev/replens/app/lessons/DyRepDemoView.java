@@ -12,10 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
@@ -29,35 +26,23 @@ import org.jfree.chart.JFreeChart;
  * DyRepStudy}), live: the list of grow and cut events as they happen and the graph of one layer's
  * block, which follows the newest structure; a slider replays the structure history.
  */
-final class DyRepDemoView extends VBox implements DemoView {
+final class DyRepDemoView extends AbstractDemoView<Demo.DyRepGrowth, DyRepStudy.Result> {
 
   static final String LOSS = "training loss";
 
-  private final Demo.DyRepGrowth demo;
   private final BlockSpec design;
   private final ComboBox<String> layer = new ComboBox<>();
   private final Slider replay = new Slider(0, 0, 0);
   private final Label replayLabel = new Label();
   private final BlockGraphView graph = new BlockGraphView();
   private final VBox events = new VBox(4);
-  private final NumberGrid numbers = new NumberGrid();
-  private final LiveChart loss = new LiveChart("", "step", "loss");
-  private final Label status = new Label();
-  private final ReadOnlyObjectWrapper<Map<String, Double>> parameters =
-      new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
-  private final ReadOnlyObjectWrapper<DyRepStudy.Result> result =
-      new ReadOnlyObjectWrapper<>(this, "result");
+  private final LiveChart loss =
+      LessonCharts.styled(LessonCharts.chart("step", "loss", LOSS), false, LessonCharts.BLUE);
   private final TrainingWorker<DyRepStudy.Result> worker = new TrainingWorker<>("dyrep", 250);
 
   DyRepDemoView(Demo.DyRepGrowth demo, BlockSpec design) {
-    this.demo = demo;
+    super(demo, "dyrep-demo");
     this.design = design;
-    getStyleClass().addAll("lesson-demo", "dyrep-demo");
-    setSpacing(8);
-    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
-    setMinWidth(0);
-    loss.addSeries(LOSS);
-    LessonCharts.styled(loss, false, LessonCharts.BLUE);
     loss.setId("lesson-dyrepLossChart");
     loss.setPrefHeight(200);
     layer.setId("lesson-dyrepLayer");
@@ -77,8 +62,6 @@ final class DyRepDemoView extends VBox implements DemoView {
     replayLabel.getStyleClass().add("lesson-control-label");
     HBox replayRow = new HBox(10, layer, replayLabel, replay);
     replayRow.setAlignment(Pos.CENTER_LEFT);
-    status.getStyleClass().add("lesson-notice");
-    status.setWrapText(true);
     Label eventsTitle = new Label("What DyRep did");
     eventsTitle.getStyleClass().add("lesson-demo-heading");
     getChildren().addAll(status, replayRow, graph, eventsTitle, events, numbers, loss);
@@ -88,7 +71,7 @@ final class DyRepDemoView extends VBox implements DemoView {
   }
 
   private void run() {
-    DyRepStudy.Settings s = demo.settings();
+    DyRepStudy.Settings s = demo().settings();
     status.setText(
         "Training a two-layer network of plain 3x3 conv + BN blocks for "
             + s.steps()
@@ -103,10 +86,10 @@ final class DyRepDemoView extends VBox implements DemoView {
   }
 
   private void show(DyRepStudy.Result r) {
-    DyRepStudy.Result before = result.get();
+    DyRepStudy.Result before = result();
     boolean followNewest =
         before == null || (int) Math.round(replay.getValue()) >= before.frames().size() - 1;
-    result.set(r);
+    setResult(r);
     if (layer.getItems().isEmpty() && !r.frames().isEmpty()) {
       for (int i = 0; i < r.frames().get(0).blocks().size(); i++) {
         layer.getItems().add("block" + i);
@@ -138,12 +121,7 @@ final class DyRepDemoView extends VBox implements DemoView {
         events.getChildren().add(new Label("Nothing yet."));
       }
     }
-    numbers.clear();
-    int row = 0;
-    for (Map.Entry<String, Double> e : figures(r).entrySet()) {
-      Label v = numbers.add(e.getKey(), NumberText.of(e.getValue(), 3));
-      v.setId("lesson-dyrep-" + row++);
-    }
+    showFigures(figuresOf(r), 3, "lesson-dyrep-");
     status.setText(
         r.done()
             ? "Trained just now: "
@@ -169,7 +147,7 @@ final class DyRepDemoView extends VBox implements DemoView {
   }
 
   private void showFrame() {
-    DyRepStudy.Result r = result.get();
+    DyRepStudy.Result r = result();
     if (r == null || r.frames().isEmpty() || layer.getValue() == null) {
       return;
     }
@@ -185,10 +163,11 @@ final class DyRepDemoView extends VBox implements DemoView {
         frame.step() == 0
             ? "at the start"
             : String.format(Locale.ROOT, "after step %d", frame.step()));
-    parameters.set(Map.of("replayStep", (double) frame.step(), "layer", (double) l));
+    setParameters(Map.of("replayStep", (double) frame.step(), "layer", (double) l));
   }
 
-  private static Map<String, Double> figures(DyRepStudy.Result r) {
+  @Override
+  protected Map<String, Double> figuresOf(DyRepStudy.Result r) {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("steps trained", (double) r.losses().size());
     out.put(
@@ -214,33 +193,8 @@ final class DyRepDemoView extends VBox implements DemoView {
   }
 
   @Override
-  public Demo demo() {
-    return demo;
-  }
-
-  @Override
-  public Node node() {
-    return this;
-  }
-
-  @Override
-  public ReadOnlyObjectProperty<Map<String, Double>> parametersProperty() {
-    return parameters.getReadOnlyProperty();
-  }
-
-  @Override
-  public Map<String, Double> figures() {
-    DyRepStudy.Result r = result.get();
-    return r == null ? Map.of() : figures(r);
-  }
-
-  @Override
   public Map<String, JFreeChart> charts() {
     return Map.of("Training loss while DyRep changes the structure", loss.getChart());
-  }
-
-  ReadOnlyObjectProperty<DyRepStudy.Result> resultProperty() {
-    return result.getReadOnlyProperty();
   }
 
   ComboBox<String> layerBox() {

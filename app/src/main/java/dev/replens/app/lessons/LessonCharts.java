@@ -17,6 +17,15 @@ final class LessonCharts {
 
   private LessonCharts() {}
 
+  /** A chart with no title, axis labels {@code x} and {@code y} and {@code series} in order. */
+  static LiveChart chart(String x, String y, String... series) {
+    LiveChart c = new LiveChart("", x, y);
+    for (String s : series) {
+      c.addSeries(s);
+    }
+    return c;
+  }
+
   /**
    * A chart with projector-sized type, {@code colors} for its series in order (add the series
    * first) and its y axis logarithmic if asked.

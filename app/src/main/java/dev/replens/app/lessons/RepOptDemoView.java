@@ -4,17 +4,11 @@ import dev.replens.engine.lesson.Demo;
 import dev.replens.engine.lesson.RepOptStudy;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.repopt.RepOptComparison;
-import dev.replens.views.NumberText;
 import dev.replens.views.chart.LiveChart;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.scene.Node;
 import javafx.scene.control.CheckBox;
-import javafx.scene.control.Label;
-import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberTickUnit;
@@ -26,7 +20,7 @@ import org.jfree.chart.plot.XYPlot;
  * equivalent kernel and the RepOpt kernel after every step (log scale), and both losses. A check
  * box gives the RepOpt model the multipliers of a KxK-only block, and the trajectories part.
  */
-final class RepOptDemoView extends VBox implements DemoView {
+final class RepOptDemoView extends AbstractDemoView<Demo.RepOptTrajectories, RepOptStudy.Result> {
 
   static final String DIFFERENCE = "max |W'(CSLA) − W'(RepOpt)|";
   static final String CSLA_LOSS = "CSLA block (three branches)";
@@ -35,32 +29,22 @@ final class RepOptDemoView extends VBox implements DemoView {
   /** Drawn instead of an exact 0, which a log axis can't show. */
   static final double FLOOR = 1e-17;
 
-  private final Demo.RepOptTrajectories demo;
   private final BlockSpec design;
   private final LiveChart difference =
-      LessonCharts.styled(chart("step", "kernel difference", DIFFERENCE), true, LessonCharts.RED);
+      LessonCharts.styled(
+          LessonCharts.chart("step", "kernel difference", DIFFERENCE), true, LessonCharts.RED);
   private final LiveChart losses =
       LessonCharts.styled(
-          chart("step", "training loss", CSLA_LOSS, REPOPT_LOSS),
+          LessonCharts.chart("step", "training loss", CSLA_LOSS, REPOPT_LOSS),
           false,
           LessonCharts.ORANGE,
           LessonCharts.BLUE);
   private final CheckBox mismatch = new CheckBox("Give RepOpt the multipliers of a 3x3-only block");
-  private final NumberGrid numbers = new NumberGrid();
-  private final Label status = new Label();
-  private final ReadOnlyObjectWrapper<Map<String, Double>> parameters =
-      new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
-  private final ReadOnlyObjectWrapper<RepOptStudy.Result> result =
-      new ReadOnlyObjectWrapper<>(this, "result");
   private final TrainingWorker<RepOptStudy.Result> worker = new TrainingWorker<>("repopt", 250);
 
   RepOptDemoView(Demo.RepOptTrajectories demo, BlockSpec design) {
-    this.demo = demo;
+    super(demo, "repopt-demo");
     this.design = design;
-    getStyleClass().addAll("lesson-demo", "repopt-demo");
-    setSpacing(8);
-    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
-    setMinWidth(0);
     difference.setId("lesson-repoptDifferenceChart");
     // One fixed scale from below float64 round-off to 10, labelled every third decade, so that
     // the exact and the broken run are drawn on the same axis and the labels don't collide.
@@ -76,29 +60,19 @@ final class RepOptDemoView extends VBox implements DemoView {
     mismatch.setWrapText(true);
     mismatch.getStyleClass().add("lesson-check");
     numbers.setId("lesson-repoptNumbers");
-    status.getStyleClass().add("lesson-notice");
-    status.setWrapText(true);
     getChildren().addAll(mismatch, status, difference, numbers, losses);
     mismatch.selectedProperty().addListener((o, a, b) -> run());
     run();
   }
 
-  private static LiveChart chart(String x, String y, String... series) {
-    LiveChart c = new LiveChart("", x, y);
-    for (String s : series) {
-      c.addSeries(s);
-    }
-    return c;
-  }
-
   private void run() {
     boolean wrong = mismatch.isSelected();
-    parameters.set(Map.of("mismatch", wrong ? 1.0 : 0.0));
-    RepOptStudy.Settings s = demo.settings().withMismatch(wrong);
+    setParameters(Map.of("mismatch", wrong ? 1.0 : 0.0));
+    RepOptStudy.Settings s = demo().settings().withMismatch(wrong);
     difference.clear();
     losses.clear();
     numbers.clear();
-    result.set(null);
+    setResult(null);
     status.setText(
         "Training both models for "
             + s.steps()
@@ -124,12 +98,7 @@ final class RepOptDemoView extends VBox implements DemoView {
     }
     d.commit();
     l.commit();
-    numbers.clear();
-    int row = 0;
-    for (Map.Entry<String, Double> e : figures(r).entrySet()) {
-      Label v = numbers.add(e.getKey(), NumberText.of(e.getValue(), 4));
-      v.setId("lesson-repopt-" + row++);
-    }
+    showFigures(figures(r), 4, "lesson-repopt-");
     status.setText(
         r.done()
             ? String.format(
@@ -141,7 +110,7 @@ final class RepOptDemoView extends VBox implements DemoView {
                 RepOptStudy.S_1X1,
                 RepOptStudy.S_IDENTITY)
             : "Training… step " + (r.steps().size() - 1) + " of " + r.settings().steps());
-    result.set(r);
+    setResult(r);
   }
 
   private static Map<String, Double> figures(RepOptStudy.Result r) {
@@ -158,26 +127,7 @@ final class RepOptDemoView extends VBox implements DemoView {
   }
 
   @Override
-  public Demo demo() {
-    return demo;
-  }
-
-  @Override
-  public Node node() {
-    return this;
-  }
-
-  @Override
-  public ReadOnlyObjectProperty<Map<String, Double>> parametersProperty() {
-    return parameters.getReadOnlyProperty();
-  }
-
-  @Override
-  public Map<String, Double> figures() {
-    RepOptStudy.Result r = result.get();
-    if (r == null) {
-      return Map.of();
-    }
+  protected Map<String, Double> figuresOf(RepOptStudy.Result r) {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("wrong multipliers (1 = yes)", r.settings().mismatch() ? 1.0 : 0.0);
     out.putAll(figures(r));
@@ -190,10 +140,6 @@ final class RepOptDemoView extends VBox implements DemoView {
     out.put("Largest difference between the CSLA and RepOpt kernels", difference.getChart());
     out.put("Training loss of both models", losses.getChart());
     return out;
-  }
-
-  ReadOnlyObjectProperty<RepOptStudy.Result> resultProperty() {
-    return result.getReadOnlyProperty();
   }
 
   CheckBox mismatchBox() {

@@ -10,16 +10,12 @@ import dev.replens.views.chart.LiveChart;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.control.Button;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.layout.HBox;
-import javafx.scene.layout.VBox;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.plot.XYPlot;
@@ -30,44 +26,34 @@ import org.jfree.chart.plot.XYPlot;
  * uses, and the branch similarity of the block with and without its scaling layers. The learner can
  * change the width and run again.
  */
-final class TrainingCostDemoView extends VBox implements DemoView {
+final class TrainingCostDemoView
+    extends AbstractDemoView<Demo.TrainingCost, TrainingCostStudy.Result> {
 
   static final String OFFLINE = "offline (multi-branch)";
   static final String ONLINE = "online (squeezed)";
   static final String SCALED = "with scaling layers";
   static final String UNSCALED = "without scaling layers";
 
-  private final Demo.TrainingCost demo;
   private final BlockSpec design;
   private final LiveChart time =
       LessonCharts.styled(
-          chart("step", "ms per step", OFFLINE, ONLINE),
+          LessonCharts.chart("step", "ms per step", OFFLINE, ONLINE),
           false,
           LessonCharts.RED,
           LessonCharts.BLUE);
   private final LiveChart similarity =
       LessonCharts.styled(
-          chart("step", "branch gradient similarity", SCALED, UNSCALED),
+          LessonCharts.chart("step", "branch gradient similarity", SCALED, UNSCALED),
           false,
           LessonCharts.GREEN,
           LessonCharts.ORANGE);
   private final ComboBox<Integer> width = new ComboBox<>();
   private final Button again = new Button("Train again");
-  private final NumberGrid numbers = new NumberGrid();
-  private final Label status = new Label();
-  private final ReadOnlyObjectWrapper<Map<String, Double>> parameters =
-      new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
-  private final ReadOnlyObjectWrapper<TrainingCostStudy.Result> result =
-      new ReadOnlyObjectWrapper<>(this, "result");
   private final TrainingWorker<TrainingCostStudy.Result> worker = new TrainingWorker<>("cost", 250);
 
   TrainingCostDemoView(Demo.TrainingCost demo, BlockSpec design) {
-    this.demo = demo;
+    super(demo, "cost-demo");
     this.design = design;
-    getStyleClass().addAll("lesson-demo", "cost-demo");
-    setSpacing(8);
-    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
-    setMinWidth(0);
     time.setId("lesson-costTimeChart");
     similarity.setId("lesson-costSimilarityChart");
     width.setId("lesson-costWidth");
@@ -83,30 +69,20 @@ final class TrainingCostDemoView extends VBox implements DemoView {
     widthLabel.getStyleClass().add("lesson-control-label");
     HBox controls = new HBox(10, widthLabel, width, again);
     controls.setAlignment(Pos.CENTER_LEFT);
-    status.getStyleClass().add("lesson-notice");
-    status.setWrapText(true);
     getChildren().addAll(controls, status, numbers, time, similarity);
     width.valueProperty().addListener((o, a, b) -> run());
     again.setOnAction(e -> run());
     run();
   }
 
-  private static LiveChart chart(String x, String y, String... series) {
-    LiveChart c = new LiveChart("", x, y);
-    for (String s : series) {
-      c.addSeries(s);
-    }
-    return c;
-  }
-
   private void run() {
-    int w = width.getValue() == null ? demo.width() : width.getValue();
-    parameters.set(Map.of("width", (double) w));
-    TrainingCostStudy.Settings s = demo.settings().withWidth(w);
+    int w = width.getValue() == null ? demo().width() : width.getValue();
+    setParameters(Map.of("width", (double) w));
+    TrainingCostStudy.Settings s = demo().settings().withWidth(w);
     time.clear();
     similarity.clear();
     numbers.clear();
-    result.set(null);
+    setResult(null);
     status.setText(
         String.format(
             Locale.ROOT,
@@ -137,8 +113,7 @@ final class TrainingCostDemoView extends VBox implements DemoView {
     t.commit();
     sim.commit();
     numbers.clear();
-    Map<String, Double> f = figures(r);
-    for (Map.Entry<String, Double> e : f.entrySet()) {
+    for (Map.Entry<String, Double> e : figures(r).entrySet()) {
       Label v = numbers.add(e.getKey(), format(e.getKey(), e.getValue()));
       v.setId("lesson-cost-" + numbers.rows());
     }
@@ -152,7 +127,7 @@ final class TrainingCostDemoView extends VBox implements DemoView {
                 r.settings().batchSize(),
                 TrainingCostStudy.WARM_UP)
             : "Training… " + r.points().size() + " of " + 3 * r.settings().steps() + " steps");
-    result.set(r);
+    setResult(r);
   }
 
   private static String format(String label, double v) {
@@ -192,26 +167,7 @@ final class TrainingCostDemoView extends VBox implements DemoView {
   }
 
   @Override
-  public Demo demo() {
-    return demo;
-  }
-
-  @Override
-  public Node node() {
-    return this;
-  }
-
-  @Override
-  public ReadOnlyObjectProperty<Map<String, Double>> parametersProperty() {
-    return parameters.getReadOnlyProperty();
-  }
-
-  @Override
-  public Map<String, Double> figures() {
-    TrainingCostStudy.Result r = result.get();
-    if (r == null) {
-      return Map.of();
-    }
+  protected Map<String, Double> figuresOf(TrainingCostStudy.Result r) {
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("channels per layer", (double) r.settings().width());
     out.put("steps per run", (double) r.settings().steps());
@@ -226,11 +182,6 @@ final class TrainingCostDemoView extends VBox implements DemoView {
     out.put(
         "Branch gradient similarity with and without the scaling layers", similarity.getChart());
     return out;
-  }
-
-  /** The result shown, for tests. */
-  ReadOnlyObjectProperty<TrainingCostStudy.Result> resultProperty() {
-    return result.getReadOnlyProperty();
   }
 
   ComboBox<Integer> widthBox() {

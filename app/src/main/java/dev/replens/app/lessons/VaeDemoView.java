@@ -6,14 +6,12 @@ import dev.replens.engine.vae.TestFunction;
 import dev.replens.views.NumberText;
 import dev.replens.views.chart.LiveChart;
 import dev.replens.views.formula.FormulaView;
-import java.awt.Font;
+import java.awt.BasicStroke;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import javafx.beans.property.ReadOnlyObjectProperty;
-import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.geometry.Pos;
-import javafx.scene.Node;
 import javafx.scene.control.ComboBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.Slider;
@@ -25,7 +23,6 @@ import javafx.util.StringConverter;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
-import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
 
 /**
@@ -34,7 +31,7 @@ import org.jfree.chart.plot.XYPlot;
  * and σ and a choice of f. Every point is computed by {@link EstimatorStudy} when a setting changes
  * (seeded, so the same settings give the same chart).
  */
-final class VaeDemoView extends VBox implements DemoView {
+final class VaeDemoView extends AbstractDemoView<Demo.VaeGradients, EstimatorStudy.Study> {
 
   /** The sample count whose variances and factor are shown as numbers. */
   static final int SHOWN_N = 100;
@@ -47,64 +44,33 @@ final class VaeDemoView extends VBox implements DemoView {
   static final String SCORE_SIGMA = "score function, ∂/∂σ";
   static final String REP_SIGMA = "reparameterized, ∂/∂σ";
 
-  private final Demo.VaeGradients demo;
-  private final LiveChart chart = new LiveChart("", "samples n", "variance of the estimate");
+  private final LiveChart chart =
+      LessonCharts.chart(
+          "samples n", "variance of the estimate", SCORE_MU, REP_MU, SCORE_SIGMA, REP_SIGMA);
   private final Slider mu = new Slider(-2, 2, 1);
   private final Slider sigma = new Slider(0, 3, 0.5);
   private final ComboBox<TestFunction> function = new ComboBox<>();
   private final FormulaView target = new FormulaView();
-  private final NumberGrid numbers = new NumberGrid();
-  private final Label status = new Label();
-  private final ReadOnlyObjectWrapper<Map<String, Double>> parameters =
-      new ReadOnlyObjectWrapper<>(this, "parameters", Map.of());
-  private final ReadOnlyObjectWrapper<EstimatorStudy.Study> study =
-      new ReadOnlyObjectWrapper<>(this, "study");
   private final DemoWorker worker = new DemoWorker("vae");
 
   VaeDemoView(Demo.VaeGradients demo) {
-    this.demo = demo;
-    getStyleClass().addAll("lesson-demo", "vae-demo");
-    setSpacing(8);
-    // Laid out at the panel's width: a wide child is clipped rather than pushing the text out.
-    setMinWidth(0);
-    chart.setLogY(true);
-    // Room above the top curve, so that the highest tick label isn't cut.
-    ((XYPlot) chart.getChart().getPlot()).getRangeAxis().setUpperMargin(0.12);
+    super(demo, "vae-demo");
     chart.setId("vaeChart");
-    LessonCharts.shrinkable(chart);
-    chart.setMinHeight(260);
-    chart.setPrefHeight(320);
     XYPlot plot = (XYPlot) chart.getChart().getPlot();
     LogAxis n = new LogAxis("samples n");
     n.setBase(10);
     n.setStandardTickUnits(NumberAxis.createIntegerTickUnits());
     plot.setDomainAxis(n);
-    for (String s : new String[] {SCORE_MU, REP_MU, SCORE_SIGMA, REP_SIGMA}) {
-      chart.addSeries(s);
-    }
     // Red: score function, blue: reparameterized; solid: ∂/∂μ, dashed: ∂/∂σ.
-    var r = plot.getRenderer();
-    java.awt.Color red = new java.awt.Color(0xd62728);
-    java.awt.Color blue = new java.awt.Color(0x1f5fa8);
-    java.awt.BasicStroke solid = new java.awt.BasicStroke(2.4f);
-    java.awt.BasicStroke dashed =
-        new java.awt.BasicStroke(
-            2.4f,
-            java.awt.BasicStroke.CAP_BUTT,
-            java.awt.BasicStroke.JOIN_MITER,
-            10f,
-            new float[] {8f, 5f},
-            0f);
-    r.setSeriesPaint(0, red);
-    r.setSeriesPaint(1, blue);
-    r.setSeriesPaint(2, red);
-    r.setSeriesPaint(3, blue);
-    r.setSeriesStroke(0, solid);
-    r.setSeriesStroke(1, solid);
-    r.setSeriesStroke(2, dashed);
-    r.setSeriesStroke(3, dashed);
-    chart.getChart().getLegend().setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-    largeFonts(plot);
+    LessonCharts.styled(
+        chart, true, LessonCharts.RED, LessonCharts.BLUE, LessonCharts.RED, LessonCharts.BLUE);
+    BasicStroke dashed =
+        new BasicStroke(
+            2.4f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {8f, 5f}, 0f);
+    plot.getRenderer().setSeriesStroke(2, dashed);
+    plot.getRenderer().setSeriesStroke(3, dashed);
+    chart.setMinHeight(260);
+    chart.setPrefHeight(320);
 
     mu.setId("vaeMu");
     sigma.setId("vaeSigma");
@@ -147,13 +113,11 @@ final class VaeDemoView extends VBox implements DemoView {
     muRow.setAlignment(Pos.CENTER_LEFT);
     sigmaRow.setAlignment(Pos.CENTER_LEFT);
     numbers.setId("vaeNumbers");
-    status.getStyleClass().add("lesson-notice");
     VBox controls = new VBox(8, function, muRow, sigmaRow);
     controls.setPrefWidth(380);
     controls.setMinWidth(280);
     // Side by side when there is room, one under the other on a narrow panel.
     FlowPane below = new FlowPane(16, 8, controls, numbers);
-    status.setWrapText(true);
     getChildren().addAll(new FitWidth(target), chart, below, status);
 
     mu.valueProperty().addListener((o, a, b) -> recompute());
@@ -172,13 +136,6 @@ final class VaeDemoView extends VBox implements DemoView {
     recompute();
   }
 
-  private static void largeFonts(XYPlot plot) {
-    for (ValueAxis a : new ValueAxis[] {plot.getDomainAxis(), plot.getRangeAxis()}) {
-      a.setLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 15));
-      a.setTickLabelFont(new Font(Font.SANS_SERIF, Font.PLAIN, 14));
-    }
-  }
-
   private void recompute() {
     double m = round(mu.getValue());
     double s = Math.max(MIN_SIGMA, round(sigma.getValue()));
@@ -186,14 +143,14 @@ final class VaeDemoView extends VBox implements DemoView {
     Map<String, Double> p = new LinkedHashMap<>();
     p.put("mu", m);
     p.put("sigma", s);
-    parameters.set(Map.copyOf(p));
+    setParameters(Map.copyOf(p));
     target.setFormula(
         "\\frac{\\partial}{\\partial \\mu} \\mathrm{E}["
             + f.latex()
             + "], \\quad z \\sim N(\\mu, \\sigma^{2})");
     status.setText("computing…");
     worker.submit(
-        () -> EstimatorStudy.run(f, m, s, demo.seed()),
+        () -> EstimatorStudy.run(f, m, s, demo().seed()),
         this::show,
         msg -> status.setText("The study failed: " + msg));
   }
@@ -215,69 +172,34 @@ final class VaeDemoView extends VBox implements DemoView {
     batch.commit();
     EstimatorStudy.Point at = st.at(SHOWN_N);
     numbers.clear();
-    int r = 0;
-    r =
-        row(
-            r,
-            "exact ∂/∂μ, ∂/∂σ",
-            NumberText.of(st.exact().dMu()) + ",  " + NumberText.of(st.exact().dSigma()),
-            null);
-    r =
-        row(
-            r,
-            "variance at n = " + SHOWN_N + ", ∂/∂μ",
-            NumberText.of(at.score().varMu())
-                + " vs "
-                + NumberText.of(at.reparameterized().varMu()),
-            null);
-    r = row(r, "reparameterized lower by", NumberText.of(at.muFactor(), 3) + "×", "vaeFactorMu");
-    r =
-        row(
-            r,
-            "variance at n = " + SHOWN_N + ", ∂/∂σ",
-            NumberText.of(at.score().varSigma())
-                + " vs "
-                + NumberText.of(at.reparameterized().varSigma()),
-            null);
-    row(r, "reparameterized lower by", NumberText.of(at.sigmaFactor(), 3) + "×", "vaeFactorSigma");
+    addNumber(
+        "exact ∂/∂μ, ∂/∂σ",
+        NumberText.of(st.exact().dMu()) + ",  " + NumberText.of(st.exact().dSigma()),
+        null);
+    addNumber(
+        "variance at n = " + SHOWN_N + ", ∂/∂μ",
+        NumberText.of(at.score().varMu()) + " vs " + NumberText.of(at.reparameterized().varMu()),
+        null);
+    addNumber("reparameterized lower by", NumberText.of(at.muFactor(), 3) + "×", "vaeFactorMu");
+    addNumber(
+        "variance at n = " + SHOWN_N + ", ∂/∂σ",
+        NumberText.of(at.score().varSigma())
+            + " vs "
+            + NumberText.of(at.reparameterized().varSigma()),
+        null);
+    addNumber(
+        "reparameterized lower by", NumberText.of(at.sigmaFactor(), 3) + "×", "vaeFactorSigma");
     status.setText(
         "Each point: the variance of "
             + EstimatorStudy.DEFAULT_REPEATS
             + " independent estimates (seed "
-            + demo.seed()
+            + demo().seed()
             + ").");
-    study.set(st);
-  }
-
-  private int row(int r, String label, String value, String id) {
-    Label v = numbers.add(label, value);
-    if (id != null) {
-      v.setId(id);
-    }
-    return r + 1;
+    setResult(st);
   }
 
   @Override
-  public Demo demo() {
-    return demo;
-  }
-
-  @Override
-  public Node node() {
-    return this;
-  }
-
-  @Override
-  public ReadOnlyObjectProperty<Map<String, Double>> parametersProperty() {
-    return parameters.getReadOnlyProperty();
-  }
-
-  @Override
-  public Map<String, Double> figures() {
-    EstimatorStudy.Study st = study.get();
-    if (st == null) {
-      return Map.of();
-    }
+  protected Map<String, Double> figuresOf(EstimatorStudy.Study st) {
     EstimatorStudy.Point at = st.at(SHOWN_N);
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("μ", st.mu());
@@ -301,7 +223,7 @@ final class VaeDemoView extends VBox implements DemoView {
 
   /** The study shown, for tests and reports. */
   ReadOnlyObjectProperty<EstimatorStudy.Study> studyProperty() {
-    return study.getReadOnlyProperty();
+    return resultProperty();
   }
 
   /** The chart, for reports. */

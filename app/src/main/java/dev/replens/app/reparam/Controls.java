@@ -1,5 +1,6 @@
 package dev.replens.app.reparam;
 
+import dev.replens.views.chart.LiveChart;
 import javafx.geometry.Insets;
 import javafx.scene.Node;
 import javafx.scene.control.Label;
@@ -7,6 +8,8 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
+import org.jfree.chart.axis.LogAxis;
+import org.jfree.chart.plot.XYPlot;
 
 /** Small builders shared by the two lab views. */
 final class Controls {
@@ -88,6 +91,22 @@ final class Controls {
     l.getStyleClass().add("lab-note");
     l.setMaxWidth(Double.MAX_VALUE);
     return l;
+  }
+
+  /**
+   * Puts {@code chart} on a log scale whose axis shows round-off down to 1e-17 (float64 differences
+   * are about 1e-15), also after the scale is switched back and forth.
+   */
+  static void logScale(LiveChart chart) {
+    chart.setLogY(true);
+    widenLogAxis(chart);
+    chart.logYProperty().addListener((o, a, b) -> widenLogAxis(chart));
+  }
+
+  private static void widenLogAxis(LiveChart chart) {
+    if (chart.getChart().getPlot() instanceof XYPlot p && p.getRangeAxis() instanceof LogAxis l) {
+      l.setSmallestValue(1e-17);
+    }
   }
 
   /** Formats a small positive number for a status line, e.g. {@code 2.4e-07}. */

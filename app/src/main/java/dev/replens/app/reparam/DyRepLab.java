@@ -17,7 +17,6 @@ import dev.replens.engine.train.dyrep.SaliencySample;
 import dev.replens.engine.train.dyrep.StructureFrame;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
@@ -32,7 +31,7 @@ import javafx.beans.property.ReadOnlyStringWrapper;
  * <p>The network: a 3x3 stem, then {@code depth} plain 3x3 conv + BN + ReLU blocks, 28×28 gray
  * shapes, batch 16, SGD with momentum 0.9 and weight decay 1e-4.
  */
-public final class DyRepLab implements AutoCloseable {
+public final class DyRepLab extends AbstractLab<DyRepLab.Update> {
 
   /**
    * What to run.
@@ -74,34 +73,15 @@ public final class DyRepLab implements AutoCloseable {
 
   private final BlockSpec plain;
   private final DatasetSplit data;
-  private final ConcurrentLinkedQueue<Update> updates = new ConcurrentLinkedQueue<>();
-  private final ReadOnlyObjectWrapper<StepLoop.State> state =
-      new ReadOnlyObjectWrapper<>(this, "state", StepLoop.State.IDLE);
-  private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
   private final ReadOnlyStringWrapper roundOff = new ReadOnlyStringWrapper(this, "roundOff");
   private final ReadOnlyObjectWrapper<StructureFrame> start =
       new ReadOnlyObjectWrapper<>(this, "start");
-  private final StepLoop loop;
 
   /** A lab whose blocks are the plain form (one KxK conv + BN) of {@code block}. */
   public DyRepLab(BlockSpec block) {
+    super("replens-dyrep");
     this.plain = TrainingForms.plain(block);
     this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
-    this.loop =
-        new StepLoop(
-            "replens-dyrep",
-            s -> Platform.runLater(() -> state.set(s)),
-            m -> Platform.runLater(() -> message.set("The run stopped: " + m)));
-  }
-
-  /** The loop's state. */
-  public ReadOnlyObjectProperty<StepLoop.State> stateProperty() {
-    return state.getReadOnlyProperty();
-  }
-
-  /** What happened last, in words, or empty. */
-  public ReadOnlyStringProperty messageProperty() {
-    return message.getReadOnlyProperty();
   }
 
   /** DyRep's plain-words note when the saliency cancels out to round-off size, or null. */
@@ -121,8 +101,7 @@ public final class DyRepLab implements AutoCloseable {
 
   /** Starts a run (replacing the current one); what it records arrives through {@link #drain}. */
   public void start(Settings s) {
-    updates.clear();
-    message.set("");
+    reset();
     roundOff.set(null);
     NetworkSpec net = network(s);
     TrainConfig cfg =
@@ -132,7 +111,7 @@ public final class DyRepLab implements AutoCloseable {
             .withMetricsEvery(0)
             .withValidation(0, 16);
     DyRepConfig dc = DyRepConfig.defaults(s.interval()).withCut(0.1, s.minSpread());
-    loop.start(
+    run(
         () -> {
           Trainer t = Trainer.create(net, cfg, data);
           DyRep d = new DyRep(dc);
@@ -152,7 +131,7 @@ public final class DyRepLab implements AutoCloseable {
                   new ArrayList<>(all.subList(Math.max(0, all.size() - s.depth()), all.size()));
               List<StructureFrame> frames = d.frames();
               StructureFrame f = made.isEmpty() ? null : frames.get(frames.size() - 1);
-              updates.add(new Update(m.step(), s.steps(), m.loss(), now, made, f));
+              record(new Update(m.step(), s.steps(), m.loss(), now, made, f));
               String note = d.roundOffNote().orElse(null);
               if (note != null) {
                 Platform.runLater(() -> roundOff.set(note));
@@ -166,34 +145,5 @@ public final class DyRepLab implements AutoCloseable {
             }
           };
         });
-  }
-
-  /** Pauses the run after its current step. */
-  public void pause() {
-    loop.pause();
-  }
-
-  /** Resumes a paused run. */
-  public void resume() {
-    loop.resume();
-  }
-
-  /** Stops the run. */
-  public void stop() {
-    loop.stop();
-  }
-
-  /** The updates that arrived since the last call, oldest first. */
-  public List<Update> drain() {
-    List<Update> out = new ArrayList<>();
-    for (Update u = updates.poll(); u != null; u = updates.poll()) {
-      out.add(u);
-    }
-    return out;
-  }
-
-  @Override
-  public void close() {
-    loop.close();
   }
 }

@@ -10,15 +10,12 @@ import dev.replens.views.graph.BlockGraphView;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableList;
 import javafx.geometry.Insets;
 import javafx.geometry.Orientation;
 import javafx.geometry.Pos;
-import javafx.scene.control.Button;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
@@ -29,13 +26,9 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.TableColumn;
 import javafx.scene.control.TableView;
 import javafx.scene.control.ToggleButton;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.util.Duration;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.plot.XYPlot;
 
 /**
  * The DyRep workspace: train plain conv + BN blocks while DyRep grows the most salient one into the
@@ -44,19 +37,12 @@ import org.jfree.chart.plot.XYPlot;
  * each layer's saliency, and an event log lists every change with the eval-mode output change it
  * caused. When the saliency cancels out to round-off size, a banner says so.
  */
-public final class DyRepPane extends BorderPane {
+public final class DyRepPane extends AbstractLabPane<DyRepLab> {
 
-  private final DyRepLab lab;
   private final Spinner<Integer> interval = Controls.ints("dyrepInterval", 1, 500, 10, 1);
   private final Spinner<Integer> steps = Controls.ints("dyrepSteps", 1, 5000, 120, 10);
   private final Spinner<Double> lr = Controls.doubles("dyrepLr", 0.001, 1, 0.05, 0.01);
   private final Spinner<Double> spread = Controls.doubles("dyrepSpread", 0, 0.5, 0.005, 0.005);
-  private final Button run = new Button("Run");
-  private final Button pause = new Button("Pause");
-  private final Button stop = new Button("Stop");
-  private final Label status = new Label("Press Run to train with DyRep.");
-  private final ProgressBar progress = new ProgressBar(0);
-  private final Button export = new Button("Export chart and log…");
   private final Label warning = new Label();
   private final ChoiceBox<String> layer = new ChoiceBox<>();
   private final BlockGraphView graph = new BlockGraphView();
@@ -69,7 +55,6 @@ public final class DyRepPane extends BorderPane {
   private final ObservableList<DyRepEvent> events = FXCollections.observableArrayList();
   private final List<StructureFrame> frames = new ArrayList<>();
   private final ReadOnlyObjectWrapper<BlockSpec> shown = new ReadOnlyObjectWrapper<>(this, "shown");
-  private final Timeline pump;
   private DyRepLab.Settings running;
   private int depth = DyRepLab.Settings.defaults().depth();
   private int width = DyRepLab.Settings.defaults().width();
@@ -77,20 +62,8 @@ public final class DyRepPane extends BorderPane {
   private boolean moving;
 
   public DyRepPane(BlockSpec block) {
-    this.lab = new DyRepLab(block);
-    getStyleClass().add("lab-pane");
-    getStylesheets().add(DyRepPane.class.getResource("reparam.css").toExternalForm());
-    setId("dyrepPane");
-    run.setId("dyrepRun");
-    pause.setId("dyrepPause");
-    stop.setId("dyrepStop");
-    status.setId("dyrepStatus");
-    progress.setId("dyrepProgress");
-    progress.setMaxWidth(Double.MAX_VALUE);
-    export.setId("dyrepExport");
-    export.setDisable(true);
+    super(new DyRepLab(block), "dyrep", "Press Run to train with DyRep.", "Export chart and log…");
     export.setOnAction(e -> exportAll());
-    status.setWrapText(true);
     warning.setId("dyrepRoundOff");
     warning.getStyleClass().add("round-off-warning");
     warning.setWrapText(true);
@@ -105,33 +78,13 @@ public final class DyRepPane extends BorderPane {
     live.setId("dyrepLive");
     saliencyChart.setId("dyrepSaliencyChart");
     log.setId("dyrepEvents");
-    run.setDefaultButton(true);
-    saliencyChart.setLogY(true);
-    widenLogAxis();
-    saliencyChart.logYProperty().addListener((o, a, b) -> widenLogAxis());
+    Controls.logScale(saliencyChart);
 
     setLeft(controls());
     setCenter(center());
     setRight(eventLog());
 
-    run.setOnAction(e -> start());
-    pause.setOnAction(
-        e -> {
-          if (lab.stateProperty().get() == StepLoop.State.PAUSED) {
-            lab.resume();
-          } else {
-            lab.pause();
-          }
-        });
-    stop.setOnAction(e -> lab.stop());
     lab.stateProperty().addListener((o, a, b) -> stateChanged(b));
-    lab.messageProperty()
-        .addListener(
-            (o, a, b) -> {
-              if (!b.isEmpty()) {
-                status.setText(b);
-              }
-            });
     lab.roundOffProperty().addListener((o, a, b) -> showRoundOff(b));
     lab.startProperty()
         .addListener(
@@ -165,24 +118,6 @@ public final class DyRepPane extends BorderPane {
     layer.getItems().setAll(layers(settings().depth()));
     layer.getSelectionModel().select(0);
     timeline.setMax(steps.getValue());
-
-    pump = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
-    pump.setCycleCount(Timeline.INDEFINITE);
-    pump.play();
-    sceneProperty()
-        .addListener(
-            (o, a, b) -> {
-              if (b != null) {
-                b.windowProperty()
-                    .addListener(
-                        (o2, w0, w) -> {
-                          if (w != null) {
-                            w.addEventHandler(
-                                javafx.stage.WindowEvent.WINDOW_HIDDEN, ev -> close());
-                          }
-                        });
-              }
-            });
   }
 
   private static List<String> layers(int depth) {
@@ -222,14 +157,7 @@ public final class DyRepPane extends BorderPane {
                     + " epochs apart)."));
     HBox buttons = new HBox(6, run, pause, stop);
     VBox box = new VBox(12, title, intro, training, buttons, progress, status, export);
-    box.setPadding(new Insets(12));
-    box.setPrefWidth(300);
-    box.getStyleClass().add("lab-controls");
-    ScrollPane sp = new ScrollPane(box);
-    sp.setFitToWidth(true);
-    sp.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-    sp.setPrefWidth(320);
-    return sp;
+    return controlsColumn(box, 300);
   }
 
   private VBox center() {
@@ -337,13 +265,6 @@ public final class DyRepPane extends BorderPane {
     return box;
   }
 
-  private void widenLogAxis() {
-    if (saliencyChart.getChart().getPlot() instanceof XYPlot p
-        && p.getRangeAxis() instanceof LogAxis l) {
-      l.setSmallestValue(1e-17);
-    }
-  }
-
   DyRepLab.Settings settings() {
     return new DyRepLab.Settings(
         interval.getValue(), steps.getValue(), depth, width, lr.getValue(), spread.getValue());
@@ -362,7 +283,7 @@ public final class DyRepPane extends BorderPane {
     spread.getValueFactory().setValue(s.minSpread());
   }
 
-  /** Starts a run with the current settings. */
+  @Override
   public void start() {
     running = settings();
     events.clear();
@@ -389,7 +310,8 @@ public final class DyRepPane extends BorderPane {
     lab.start(running);
   }
 
-  private void drain() {
+  @Override
+  protected void drain() {
     List<DyRepLab.Update> us = lab.drain();
     if (us.isEmpty() || running == null) {
       return;
@@ -472,15 +394,8 @@ public final class DyRepPane extends BorderPane {
   }
 
   private void stateChanged(StepLoop.State s) {
-    boolean active = s.active();
-    run.setText(active || running != null ? "Run again" : "Run");
-    pause.setDisable(!active);
-    pause.setText(s == StepLoop.State.PAUSED ? "Resume" : "Pause");
-    stop.setDisable(!active);
-    if (!active && progress.isIndeterminate()) {
-      progress.setProgress(0);
-    }
-    if (!active && running != null) {
+    showState(s, running != null);
+    if (!s.active() && running != null) {
       drain();
     }
   }
@@ -513,11 +428,6 @@ public final class DyRepPane extends BorderPane {
     }
   }
 
-  /** The lab (model) behind the view. */
-  public DyRepLab lab() {
-    return lab;
-  }
-
   /** The block graph. */
   public BlockGraphView graph() {
     return graph;
@@ -531,11 +441,5 @@ public final class DyRepPane extends BorderPane {
   /** The timeline slider. */
   public Slider timeline() {
     return timeline;
-  }
-
-  /** Stops the run and the redraw timer. */
-  public void close() {
-    pump.stop();
-    lab.close();
   }
 }

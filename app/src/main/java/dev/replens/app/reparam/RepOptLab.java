@@ -14,13 +14,10 @@ import dev.replens.engine.train.repopt.ScaleSearch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Consumer;
 import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
-import javafx.beans.property.ReadOnlyStringProperty;
-import javafx.beans.property.ReadOnlyStringWrapper;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
@@ -31,7 +28,7 @@ import org.nd4j.linalg.api.buffer.DataType;
  * <p>The network: a 3x3 stem of 8 channels, then two CSLA blocks (3x3, 1x1 and identity, each with
  * a scale, then BN and ReLU) of 8 channels, 28×28 gray shapes, batch 16.
  */
-public final class RepOptLab implements AutoCloseable {
+public final class RepOptLab extends AbstractLab<RepOptLab.Point> {
 
   /** Blocks of the lab's network. */
   static final int DEPTH = 2;
@@ -115,15 +112,10 @@ public final class RepOptLab implements AutoCloseable {
 
   private final NetworkSpec net;
   private final DatasetSplit data;
-  private final ConcurrentLinkedQueue<Point> points = new ConcurrentLinkedQueue<>();
-  private final ReadOnlyObjectWrapper<StepLoop.State> state =
-      new ReadOnlyObjectWrapper<>(this, "state", StepLoop.State.IDLE);
-  private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
   private final ReadOnlyObjectWrapper<KernelSnapshot> multiplier =
       new ReadOnlyObjectWrapper<>(this, "multiplier");
   private final ReadOnlyObjectWrapper<List<RepOptForm>> searched =
       new ReadOnlyObjectWrapper<>(this, "searched");
-  private final StepLoop loop;
 
   /** A lab on the built-in shapes with the bundled CSLA design. */
   public RepOptLab(BlockSpec csla) {
@@ -132,28 +124,14 @@ public final class RepOptLab implements AutoCloseable {
 
   /** A lab of {@code depth} CSLA blocks of {@code width} channels (tests use tiny ones). */
   RepOptLab(BlockSpec csla, int depth, int width) {
+    super("replens-repopt");
     this.net = new NetworkSpec(csla, depth, width, width, 1, 28, 28, 10);
     this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
-    this.loop =
-        new StepLoop(
-            "replens-repopt",
-            s -> Platform.runLater(() -> state.set(s)),
-            m -> Platform.runLater(() -> message.set("The run stopped: " + m)));
   }
 
   /** The network both models are. */
   public NetworkSpec network() {
     return net;
-  }
-
-  /** The loop's state. */
-  public ReadOnlyObjectProperty<StepLoop.State> stateProperty() {
-    return state.getReadOnlyProperty();
-  }
-
-  /** What happened last, in words (a failure, a search result), or empty. */
-  public ReadOnlyStringProperty messageProperty() {
-    return message.getReadOnlyProperty();
   }
 
   /** Block 0's gradient multiplier of the current run (the mismatched one if asked). */
@@ -205,21 +183,20 @@ public final class RepOptLab implements AutoCloseable {
   /** Starts a run (replacing the current one); its points arrive through {@link #drain}. */
   public void start(Settings s) {
     Objects.requireNonNull(s, "settings");
-    points.clear();
-    message.set("");
+    reset();
     List<RepOptForm> forms = forms(s);
     RepOptComparison.Options o = RepOptComparison.Options.exact().withMismatch(s.mismatch());
     if (s.clip()) {
       o = o.withClip(s.clipNorm());
     }
     RepOptComparison.Options options = o;
-    loop.start(
+    run(
         () -> {
           RepOptComparison c = RepOptComparison.create(net, config(s), data, forms, options);
           KernelSnapshot m = c.multiplier(0);
           Platform.runLater(() -> multiplier.set(m));
           RepOptComparison.StepResult r0 = c.measure();
-          points.add(new Point(0, s.steps(), r0.maxKernelDifference(), Double.NaN, Double.NaN));
+          record(new Point(0, s.steps(), r0.maxKernelDifference(), Double.NaN, Double.NaN));
           return new StepLoop.Job() {
             @Override
             public boolean step() {
@@ -227,7 +204,7 @@ public final class RepOptLab implements AutoCloseable {
                 return false;
               }
               RepOptComparison.StepResult r = c.step();
-              points.add(
+              record(
                   new Point(
                       r.step(), s.steps(), r.maxKernelDifference(), r.cslaLoss(), r.repoptLoss()));
               return c.steps() < s.steps();
@@ -246,16 +223,15 @@ public final class RepOptLab implements AutoCloseable {
    * (stopping any run); the result arrives in {@link #searchedProperty} and {@code done}.
    */
   public void search(Settings s, int steps, Consumer<List<RepOptForm>> done) {
-    points.clear();
-    message.set("");
+    reset();
     List<RepOptForm> start = forms(s.withSearched(null));
-    loop.start(
+    run(
         () -> {
           List<RepOptForm> found = ScaleSearch.run(net, config(s), data, start, steps, null);
           Platform.runLater(
               () -> {
                 searched.set(found);
-                message.set(
+                setMessage(
                     "Hyper-search: "
                         + steps
                         + " steps with learnable scales; the scales are now frozen per channel.");
@@ -276,34 +252,5 @@ public final class RepOptLab implements AutoCloseable {
   /** Forgets the searched scales (back to hand-set ones). */
   public void clearSearch() {
     searched.set(null);
-  }
-
-  /** Pauses the run after its current step. */
-  public void pause() {
-    loop.pause();
-  }
-
-  /** Resumes a paused run. */
-  public void resume() {
-    loop.resume();
-  }
-
-  /** Stops the run. */
-  public void stop() {
-    loop.stop();
-  }
-
-  /** The points that arrived since the last call, oldest first. */
-  public List<Point> drain() {
-    List<Point> out = new ArrayList<>();
-    for (Point p = points.poll(); p != null; p = points.poll()) {
-      out.add(p);
-    }
-    return out;
-  }
-
-  @Override
-  public void close() {
-    loop.close();
   }
 }

@@ -9,8 +9,6 @@ import dev.replens.views.heatmap.KernelHeatmap;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.CheckBox;
@@ -20,12 +18,9 @@ import javafx.scene.control.ProgressBar;
 import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
-import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.VBox;
-import javafx.util.Duration;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -36,14 +31,13 @@ import org.nd4j.linalg.api.buffer.DataType;
  * heatmap shows the gradient multiplier {@code M}; two switches break the equivalence on purpose.
  * The previous run's difference curve stays on the chart for comparison.
  */
-public final class RepOptPane extends BorderPane {
+public final class RepOptPane extends AbstractLabPane<RepOptLab> {
 
   static final String DIFFERENCE = "this run";
   static final String PREVIOUS = "previous run";
   static final String CSLA = "CSLA (three branches)";
   static final String REPOPT = "RepOpt (one conv)";
 
-  private final RepOptLab lab;
   private final Spinner<Double> sKxK = Controls.doubles("repoptSc", -3, 3, 1.0, 0.05);
   private final Spinner<Double> s1x1 = Controls.doubles("repoptS1", -3, 3, 0.5, 0.05);
   private final Spinner<Double> sId = Controls.doubles("repoptSid", -3, 3, 1.0, 0.05);
@@ -53,22 +47,15 @@ public final class RepOptPane extends BorderPane {
   private final Spinner<Integer> steps = Controls.ints("repoptSteps", 5, 1000, 100, 10);
   private final CheckBox clip = new CheckBox("Clip gradients (global norm 0.2)");
   private final CheckBox mismatch = new CheckBox("Mismatched multiplier (centre terms left out)");
-  private final Button run = new Button("Run");
-  private final Button pause = new Button("Pause");
-  private final Button stop = new Button("Stop");
   private final Button search = new Button("Hyper-search");
   private final Button handSet = new Button("Use hand-set scales");
   private final Label scalesInfo = Controls.note("repoptScalesInfo", "");
-  private final Label status = new Label("Press Run to train both models.");
-  private final ProgressBar progress = new ProgressBar(0);
-  private final Button export = new Button("Export charts…");
   private final Label why = Controls.note("repoptWhy", "");
   private final LiveChart differenceChart =
       new LiveChart("Largest |W′(CSLA) − W′(RepOpt)| per step", "step", "max |ΔW′| (log)");
   private final LiveChart lossChart = new LiveChart("Training loss", "step", "cross-entropy");
   private final KernelHeatmap heatmap = new KernelHeatmap();
   private final Label heatmapCaption = Controls.note("repoptMultiplierCaption", "");
-  private final Timeline pump;
   private final List<double[]> current = new ArrayList<>();
   private List<double[]> previous = List.of();
   private String currentLabel = DIFFERENCE;
@@ -80,10 +67,7 @@ public final class RepOptPane extends BorderPane {
   }
 
   RepOptPane(RepOptLab lab) {
-    this.lab = lab;
-    getStyleClass().add("lab-pane");
-    getStylesheets().add(RepOptPane.class.getResource("reparam.css").toExternalForm());
-    setId("repoptPane");
+    super(lab, "repopt", "Press Run to train both models.", "Export charts…");
 
     optimizer.getItems().addAll("SGD (momentum 0.9, wd 1e-4)", "AdamW (wd 1e-2)");
     optimizer.getSelectionModel().select(0);
@@ -98,25 +82,13 @@ public final class RepOptPane extends BorderPane {
     clip.setWrapText(true);
     mismatch.setWrapText(true);
     mismatch.setId("repoptMismatch");
-    run.setId("repoptRun");
-    pause.setId("repoptPause");
-    stop.setId("repoptStop");
     search.setId("repoptSearch");
     handSet.setId("repoptHandSet");
-    status.setId("repoptStatus");
-    progress.setId("repoptProgress");
-    progress.setMaxWidth(Double.MAX_VALUE);
-    export.setId("repoptExport");
-    export.setDisable(true);
-    status.setWrapText(true);
-    run.setDefaultButton(true);
     differenceChart.setId("repoptDifferenceChart");
     lossChart.setId("repoptLossChart");
     heatmap.setId("repoptMultiplier");
 
-    differenceChart.setLogY(true);
-    widenLogAxis();
-    differenceChart.logYProperty().addListener((o, a, b) -> widenLogAxis());
+    Controls.logScale(differenceChart);
     differenceChart.addSeries(DIFFERENCE);
     lossChart.addSeries(CSLA);
     lossChart.addSeries(REPOPT);
@@ -142,16 +114,6 @@ public final class RepOptPane extends BorderPane {
     setCenter(charts);
     setRight(multiplierPanel());
 
-    run.setOnAction(e -> start());
-    pause.setOnAction(
-        e -> {
-          if (lab.stateProperty().get() == StepLoop.State.PAUSED) {
-            lab.resume();
-          } else {
-            lab.pause();
-          }
-        });
-    stop.setOnAction(e -> lab.stop());
     search.setOnAction(e -> search());
     export.setOnAction(e -> exportCharts());
     handSet.setOnAction(e -> lab.clearSearch());
@@ -168,13 +130,6 @@ public final class RepOptPane extends BorderPane {
         .getSelectionModel()
         .selectedIndexProperty()
         .addListener((o, a, b) -> previewMultiplier());
-    lab.messageProperty()
-        .addListener(
-            (o, a, b) -> {
-              if (!b.isEmpty()) {
-                status.setText(b);
-              }
-            });
     // A switch takes effect at once: the run restarts and the old curve stays for comparison.
     clip.selectedProperty().addListener((o, a, b) -> restartIfActive());
     mismatch.selectedProperty().addListener((o, a, b) -> restartIfActive());
@@ -185,24 +140,6 @@ public final class RepOptPane extends BorderPane {
     showScales();
     explain();
     previewMultiplier();
-
-    pump = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
-    pump.setCycleCount(Timeline.INDEFINITE);
-    pump.play();
-    sceneProperty()
-        .addListener(
-            (o, a, b) -> {
-              if (b != null) {
-                b.windowProperty()
-                    .addListener(
-                        (o2, w0, w) -> {
-                          if (w != null) {
-                            w.addEventHandler(
-                                javafx.stage.WindowEvent.WINDOW_HIDDEN, ev -> close());
-                          }
-                        });
-              }
-            });
   }
 
   private ScrollPane controls() {
@@ -230,14 +167,7 @@ public final class RepOptPane extends BorderPane {
     VBox box =
         new VBox(
             12, title, intro, scales, training, breaks, buttons, progress, status, why, export);
-    box.setPadding(new Insets(12));
-    box.setPrefWidth(310);
-    box.getStyleClass().add("lab-controls");
-    ScrollPane sp = new ScrollPane(box);
-    sp.setFitToWidth(true);
-    sp.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
-    sp.setPrefWidth(330);
-    return sp;
+    return controlsColumn(box, 310);
   }
 
   private VBox multiplierPanel() {
@@ -251,14 +181,6 @@ public final class RepOptPane extends BorderPane {
     box.setMinWidth(370);
     box.getStyleClass().add("lab-side");
     return box;
-  }
-
-  /** The log axis shows round-off down to 1e-17 (float64 differences are about 1e-15). */
-  private void widenLogAxis() {
-    if (differenceChart.getChart().getPlot() instanceof XYPlot p
-        && p.getRangeAxis() instanceof LogAxis l) {
-      l.setSmallestValue(1e-17);
-    }
   }
 
   RepOptLab.Settings settings() {
@@ -281,7 +203,7 @@ public final class RepOptPane extends BorderPane {
         mismatch.isSelected());
   }
 
-  /** Starts a run with the current settings. */
+  @Override
   public void start() {
     if (!current.isEmpty()) {
       previous = new ArrayList<>(current);
@@ -334,7 +256,8 @@ public final class RepOptPane extends BorderPane {
     lab.search(settings(), searchSteps.getValue(), forms -> {});
   }
 
-  private void drain() {
+  @Override
+  protected void drain() {
     List<RepOptLab.Point> pts = lab.drain();
     if (pts.isEmpty() || running == null) {
       return;
@@ -380,15 +303,8 @@ public final class RepOptPane extends BorderPane {
       javafx.css.PseudoClass.getPseudoClass("parted");
 
   private void stateChanged(StepLoop.State s) {
-    boolean active = s.active();
-    run.setText(active || running != null ? "Run again" : "Run");
-    pause.setDisable(!active);
-    pause.setText(s == StepLoop.State.PAUSED ? "Resume" : "Pause");
-    stop.setDisable(!active);
-    search.setDisable(active);
-    if (!active && progress.isIndeterminate()) {
-      progress.setProgress(0);
-    }
+    showState(s, running != null);
+    search.setDisable(s.active());
     if (s == StepLoop.State.FINISHED && running != null) {
       drain();
     }
@@ -506,11 +422,6 @@ public final class RepOptPane extends BorderPane {
     }
   }
 
-  /** The lab (model) behind the view. */
-  public RepOptLab lab() {
-    return lab;
-  }
-
   /** The difference chart. */
   public LiveChart differenceChart() {
     return differenceChart;
@@ -519,11 +430,5 @@ public final class RepOptPane extends BorderPane {
   /** The loss chart. */
   public LiveChart lossChart() {
     return lossChart;
-  }
-
-  /** Stops the run and the redraw timer. */
-  public void close() {
-    pump.stop();
-    lab.close();
   }
 }
