@@ -150,10 +150,13 @@ public final class StepperPane extends VBox {
       title.setText(s.title());
       explanation.setText(s.explanation());
       formula.setFormula(s.formula());
+      // A stage's opening step already says what the stage summary would repeat.
       stageSummary.setText(
           a != null && !a.pipeline().complete()
               ? "The block can't be fused: " + a.pipeline().blockedBy()
-              : s.stage().title() + ": " + s.stage().summary());
+              : s.title().equals(s.stage().title())
+                  ? ""
+                  : s.stage().title() + ": " + s.stage().summary());
       if (c == null) {
         badge.clear();
       } else {
