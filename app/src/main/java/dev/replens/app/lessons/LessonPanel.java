@@ -474,6 +474,8 @@ public final class LessonPanel extends BorderPane {
     Demo now = trains && runner.performingProperty().get() ? null : d;
     if (now instanceof Demo.VaeGradients v) {
       demoView = new VaeDemoView(v);
+    } else if (now instanceof Demo.VaeTraining v) {
+      demoView = new VaeTrainingDemoView(v);
     } else if (now instanceof Demo.BatchStatistics b) {
       demoView = new BatchStatsDemoView(b, window.session());
     } else if (now instanceof Demo.TrainingCost t) {

@@ -130,6 +130,9 @@ class LessonGallery {
           if (d instanceof DyRepDemoView g) {
             return g.resultProperty().get() != null && g.resultProperty().get().done();
           }
+          if (d instanceof VaeTrainingDemoView v) {
+            return v.resultProperty().get() != null && v.resultProperty().get().done();
+          }
           return d != null && !d.figures().isEmpty();
         });
     await();
@@ -232,6 +235,11 @@ class LessonGallery {
       WaitForAsyncUtils.waitFor(
           10, TimeUnit.SECONDS, () -> !w.lessons().demoView().figures().isEmpty());
       shoot(robot, dir, "vae-5-variance");
+      robot.interact(() -> w.lessons().runner().next());
+      awaitDemo();
+      shoot(robot, dir, "vae-6-training");
+      scrollPanelToEnd(robot);
+      shoot(robot, dir, "vae-6-training-end");
     }
     long hold = Long.getLong("replens.gallery.holdMs", 0);
     if (hold > 0) {

@@ -18,6 +18,7 @@ import dev.replens.engine.lesson.LessonCatalog;
 import dev.replens.engine.lesson.RepOptStudy;
 import dev.replens.engine.lesson.TrainModeBatchNorm;
 import dev.replens.engine.lesson.TrainingCostStudy;
+import dev.replens.engine.lesson.VaeStudy;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.PaddingMode;
 import dev.replens.engine.pipeline.Equivalents;
@@ -36,6 +37,7 @@ import dev.replens.views.heatmap.KernelHeatmap;
 import dev.replens.views.heatmap.KernelTap;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import javafx.application.Platform;
 import javafx.css.PseudoClass;
@@ -514,6 +516,20 @@ class LessonRunTest {
   }
 
   /** The value of a demo's number label, parsed back from its text. */
+  /** Exports the lesson report to {@code name} in the temporary home and returns its text. */
+  private String exportReport(FxRobot robot, String name) throws Exception {
+    Path report = home.resolve(name);
+    robot.interact(
+        () -> {
+          try {
+            w.lessons().exportReport(report);
+          } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+          }
+        });
+    return Files.readString(report);
+  }
+
   private static double value(FxRobot robot, String id) {
     String t = robot.lookup("#" + id).queryAs(Label.class).getText();
     return Double.parseDouble(t.replace('−', '-').replace("×", ""));
@@ -665,8 +681,12 @@ class LessonRunTest {
   // ---------------------------------------------------------------- lesson 7
 
   @Test
-  void vaeLessonChartsBothEstimatorsLocksTheChromeAndNoticesTheSigmaTask(FxRobot robot)
+  void vaeLessonLocksTheChromeChartsBothEstimatorsAndTrainsAVaeWithTheTrick(FxRobot robot)
       throws Exception {
+    // The engine's own run of step 6's VAE, computed meanwhile on a thread of its own.
+    CompletableFuture<VaeStudy.Result> reference =
+        CompletableFuture.supplyAsync(
+            () -> VaeStudy.run(new VaeStudy.Settings(1000, 16, 1), r -> {}));
     assertThat(robot.lookup("#menuBar").query().isVisible()).isTrue();
     startFromChooser(robot, "vae-trick");
     // Locked: no menus, no toolbar, no palette.
@@ -704,24 +724,52 @@ class LessonRunTest {
         10, TimeUnit.SECONDS, () -> demo.studyProperty().get().sigma() == 1.6);
     EstimatorStudy.Study wide = demo.studyProperty().get();
     assertThat(wide).isEqualTo(EstimatorStudy.run(TestFunction.SQUARE, 1.0, 1.6, 1));
+    assertThat(exportReport(robot, "vae-report.html"))
+        .contains("Variance of the two gradient estimators")
+        .contains("factor ∂/∂μ")
+        .contains("Move the σ slider");
 
-    // Step 6: back to RepVGG, to contrast the structural idea.
+    // Step 6: a tiny VAE trained with the trick; the numbers and pictures are the engine's.
+    next(robot);
+    VaeTrainingDemoView vae = (VaeTrainingDemoView) w.lessons().demoView();
+    WaitForAsyncUtils.waitFor(
+        60,
+        TimeUnit.SECONDS,
+        () -> vae.resultProperty().get() != null && vae.resultProperty().get().done());
+    WaitForAsyncUtils.waitForFxEvents();
+    VaeStudy.Result trained = vae.resultProperty().get();
+    assertThat(trained).isEqualTo(reference.get(60, TimeUnit.SECONDS));
+    assertThat(trained.improvement()).isGreaterThan(3.0);
+    // Shown to a tenth of a nat, 3 significant digits and a hundredth: within half the last digit.
+    assertThat(value(robot, "lesson-vae-0")).isEqualTo(1000.0);
+    assertThat(value(robot, "lesson-vae-3")).isCloseTo(trained.lastLoss(), within(0.05 + 1e-9));
+    assertThat(value(robot, "lesson-vae-5"))
+        .isCloseTo(trained.reconstructionMse(), within(5e-3 * trained.reconstructionMse()));
+    assertThat(value(robot, "lesson-vae-7")).isCloseTo(trained.improvement(), within(0.005 + 1e-9));
+    assertThat(vae.figures())
+        .containsEntry("reconstructions beat the mean image by ×", trained.improvement());
+    // Pixels: the centre of each screen block is the engine's gray, image by image.
+    for (int i = 0; i < VaeStudy.SHOWN_IMAGES; i++) {
+      var img = vae.reconstructionViews().get(i).getImage();
+      var picture = trained.reconstructions().get(i);
+      assertThat(img.getWidth()).isEqualTo(14.0 * VaeTrainingDemoView.ZOOM);
+      int z = VaeTrainingDemoView.ZOOM;
+      for (int y = 0; y < 14; y += 3) {
+        for (int x = 0; x < 14; x += 3) {
+          double gray = img.getPixelReader().getColor(x * z + z / 2, y * z + z / 2).getRed();
+          assertThat(gray).isCloseTo(picture.at(y, x), within(1.0 / 255 + 1e-6));
+        }
+      }
+    }
+
+    // Step 7: back to RepVGG, to contrast the structural idea.
     next(robot);
     assertThat(w.session().document().name()).isEqualTo("RepVGG block");
     assertThat(w.stepper().stepProperty().get().stage()).isEqualTo(StageKind.FUSED);
-    Path report = home.resolve("vae-report.html");
-    robot.interact(
-        () -> {
-          try {
-            w.lessons().exportReport(report);
-          } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-          }
-        });
-    String html = Files.readString(report);
-    assertThat(html)
-        .contains("Variance of the two gradient estimators")
-        .contains("factor ∂/∂μ")
+    // The report holds the demo shown last: the VAE's training.
+    assertThat(exportReport(robot, "vae-training-report.html"))
+        .contains("VAE training: loss and KL term per step")
+        .contains("reconstructions beat the mean image by")
         .contains("Move the σ slider");
     robot.clickOn("#lessonNext");
     assertThat(w.lessons().chromeLocked()).isFalse();

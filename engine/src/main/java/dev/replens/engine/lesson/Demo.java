@@ -19,6 +19,9 @@ import java.util.Objects;
  *       <td>the variance of the score-function and the reparameterized gradient estimators
  *       against the number of samples ({@link dev.replens.engine.vae.EstimatorStudy}), with
  *       controls for μ, σ and f</td></tr>
+ *   <tr><td>{@code vaeTraining}</td><td>{@code steps}?, {@code latent}?, {@code seed}?</td>
+ *       <td>a tiny VAE trained on the lesson shapes with {@code z = μ + σ ⊙ ε}: its loss and KL
+ *       per step and validation images against their reconstructions ({@link VaeStudy})</td></tr>
  *   <tr><td>{@code trainingCost}</td><td>{@code width}?, {@code steps}?, {@code seed}?</td>
  *       <td>the current design trained offline and online: milliseconds and bytes per step, and
  *       the branch similarity with and without the scaling layers ({@link
@@ -44,7 +47,12 @@ public sealed interface Demo {
   /** Every demo name, for messages. */
   static List<String> names() {
     return List.of(
-        "batchStatistics", "vaeGradients", "trainingCost", "repoptTrajectories", "dyrepGrowth");
+        "batchStatistics",
+        "vaeGradients",
+        "vaeTraining",
+        "trainingCost",
+        "repoptTrajectories",
+        "dyrepGrowth");
   }
 
   /** Every setting a demo lets the learner change, for {@code demoParameter} checks. */
@@ -83,6 +91,29 @@ public sealed interface Demo {
     @Override
     public String name() {
       return "vaeGradients";
+    }
+  }
+
+  /**
+   * A tiny VAE trained with the reparameterization trick; it does not use the design.
+   *
+   * @param steps Adam steps
+   * @param latent dimensions of z
+   * @param seed weights, batches and noise
+   */
+  record VaeTraining(int steps, int latent, long seed) implements Demo {
+    public VaeTraining {
+      new VaeStudy.Settings(steps, latent, seed);
+    }
+
+    @Override
+    public String name() {
+      return "vaeTraining";
+    }
+
+    /** The study's settings. */
+    public VaeStudy.Settings settings() {
+      return new VaeStudy.Settings(steps, latent, seed);
     }
   }
 

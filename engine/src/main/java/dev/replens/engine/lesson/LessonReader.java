@@ -371,6 +371,13 @@ public final class LessonReader {
         }
         return new Demo.VaeGradients(fn, a.optDouble("mu", 1.0), sigma, a.optLong("seed", 1L));
       }
+      case "vaeTraining" -> {
+        a.only("do", "demo", "steps", "latent", "seed");
+        VaeStudy.Settings d = VaeStudy.Settings.defaults();
+        int steps = a.optInteger("steps") == null ? d.steps() : a.integer("steps", 1, 5000);
+        int latent = a.optInteger("latent") == null ? d.latent() : a.integer("latent", 1, 32);
+        return new Demo.VaeTraining(steps, latent, a.optLong("seed", d.seed()));
+      }
       case "trainingCost" -> {
         a.only("do", "demo", "width", "steps", "seed");
         if (design != null) {

@@ -312,4 +312,25 @@ class LessonReaderTest {
     assertThatThrownBy(() -> LessonReader.parse(bad, "mine.json"))
         .hasMessageContaining("op 'conv' of branch 'rbr_dense' is conv 3x3, not a BN");
   }
+
+  @Test
+  void vaeTrainingTakesItsDefaultsAndRejectsAnOversizedLatent() throws Exception {
+    String json =
+        """
+        { "format": "replens-lesson", "formatVersion": 1, "id": "v", "title": "V",
+          "steps": [ { "title": "t", "text": "x.",
+            "actions": [ { "do": "startDemo", "demo": "vaeTraining" },
+                         { "do": "startDemo", "demo": "vaeTraining", "steps": 40, "latent": 4,
+                           "seed": 3 } ] } ] }
+        """;
+    Lesson l = LessonReader.parse(json, "v.json");
+    assertThat(l.step(0).actions())
+        .containsExactly(
+            new LessonAction.StartDemo(new Demo.VaeTraining(1000, 16, 1)),
+            new LessonAction.StartDemo(new Demo.VaeTraining(40, 4, 3)));
+    assertThatThrownBy(
+            () -> LessonReader.parse(json.replace("\"latent\": 4", "\"latent\": 40"), "v.json"))
+        .hasMessageContaining("actions[1].latent")
+        .hasMessageContaining("\"latent\" must be between 1 and 32, got 40");
+  }
 }
