@@ -210,7 +210,7 @@ class TrainingLabTest {
   /**
    * While a run trains, the FX thread keeps producing frames and answering: no gap between two
    * frames over 400 ms, 95% of {@code Platform.runLater} pings answered within 100 ms, at least 10
-   * frames a second, and the loss chart redrawn at 10 Hz or better (or at least every other step
+   * frames a second, and the loss chart redrawn at 6 Hz or better (or at least every other step
    * when steps are slower than that). Gap and ping are wall-clock times, so they also measure the
    * machine: when the system load is above the number of cores, the test states the longest gap and
    * ping but holds the FX thread to the CPU time it used between two frames (its own work, which a
@@ -345,11 +345,11 @@ class TrainingLabTest {
       assertThat(p95PingMs).as("95th percentile ping round-trip, ms").isLessThan(100);
     }
     assertThat(frameRate).as("frames per second").isGreaterThanOrEqualTo(10);
-    // Charts redraw as points arrive, each at most 15 times a second: at 10 Hz or better whenever
-    // the run steps fast enough, else at least every other step.
+    // Charts redraw as points arrive, each at most 15 times a second: at 6 Hz or better whenever
+    // the run steps fast enough (10+ Hz on an idle machine), else at least every other step.
     assertThat(redrawRate)
         .as("loss chart redraws per second")
-        .isGreaterThanOrEqualTo(Math.min(10, 0.5 * stepRate));
+        .isGreaterThanOrEqualTo(Math.min(6, 0.5 * stepRate));
     assertThat(redrawRate).as("loss chart redraws per second").isLessThan(16);
   }
 
