@@ -132,7 +132,7 @@ public final class MainWindow {
     this.recovery = recovery;
     // Opened with seeded random weights: a weights reference relative to some other file would
     // only be dropped, or misread, on the first save.
-    this.session = new DesignSession(withoutWeightsFile(initial));
+    this.session = new DesignSession(initial.withWeights(null));
     this.inspector = new InspectorPane(session);
     this.stepperPane = new StepperPane(stepper);
     this.kernels = new KernelsPane(stepper);
@@ -756,10 +756,6 @@ public final class MainWindow {
     }
   }
 
-  private static DesignDocument withoutWeightsFile(DesignDocument doc) {
-    return new DesignDocument(doc.name(), doc.description(), doc.block(), doc.layout(), null);
-  }
-
   /** Opens a design file; problems are shown in a dialog and the current design stays. */
   public void openFile(Path f) {
     try {
@@ -804,7 +800,7 @@ public final class MainWindow {
               : RANDOM + " (seed 1)";
       // The weights are now in memory; the sample's reference to its bundled file means nothing
       // next to a file the user saves.
-      session.open(withoutWeightsFile(doc), w.orElse(null), null, source);
+      session.open(doc.withWeights(null), w.orElse(null), null, source);
       stepper.first();
       Platform.runLater(graph::fitToView);
     } catch (IOException | DesignFormatException | WeightFileException e) {
@@ -835,9 +831,9 @@ public final class MainWindow {
       if (!session.weightsSourceProperty().get().startsWith(RANDOM)) {
         String name = f.getFileName().toString().replaceFirst("\\.json$", "") + ".weights.npz";
         DesignWeights.write(f.resolveSibling(name), session.weights());
-        doc = new DesignDocument(doc.name(), doc.description(), doc.block(), doc.layout(), name);
+        doc = doc.withWeights(name);
       } else if (doc.weights() != null) {
-        doc = new DesignDocument(doc.name(), doc.description(), doc.block(), doc.layout(), null);
+        doc = doc.withWeights(null);
       }
       DesignIO.write(doc, f);
       session.markSaved(f);

@@ -63,6 +63,11 @@ public record DesignDocument(
     return new DesignDocument(name, description, block, newLayout, weights);
   }
 
+  /** A copy that refers to another weights file, or to none ({@code null}). */
+  public DesignDocument withWeights(String newWeights) {
+    return new DesignDocument(name, description, block, layout, newWeights);
+  }
+
   /** A copy with another name. */
   public DesignDocument withName(String newName) {
     return new DesignDocument(newName, description, block, layout, weights);
