@@ -1,10 +1,8 @@
 package dev.replens.app.explorer;
 
 import dev.replens.app.MainWindow;
-import dev.replens.app.files.RecentFiles;
-import dev.replens.app.files.RecoveryStore;
+import dev.replens.app.TestWindows;
 import dev.replens.engine.pipeline.StageKind;
-import dev.replens.engine.samples.SampleCatalog;
 import dev.replens.views.export.PngExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,12 +29,7 @@ class ExplorerGallery {
   @Start
   void start(Stage stage) throws Exception {
     Path home = Files.createTempDirectory("replens-gallery");
-    w =
-        new MainWindow(
-            stage,
-            SampleCatalog.load(System.getProperty("replens.sample", "repvgg")),
-            new RecentFiles(home.resolve("recent.json")),
-            new RecoveryStore(home.resolve("recovery")));
+    w = TestWindows.open(stage, System.getProperty("replens.sample", "repvgg"), home);
     w.graph().setAnimated(false);
     stage.show();
   }

@@ -3,9 +3,9 @@ package dev.replens.app.explorer;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replens.app.MainWindow;
+import dev.replens.app.TestWindows;
 import dev.replens.app.design.AddOpCommand;
 import dev.replens.app.design.DeleteBranchCommand;
-import dev.replens.app.files.RecentFiles;
 import dev.replens.app.files.RecoveryStore;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.kernel.Kernel;
@@ -53,12 +53,7 @@ class ExplorerWindowTest {
 
   @Start
   void start(Stage stage) throws Exception {
-    w =
-        new MainWindow(
-            stage,
-            SampleCatalog.load("repvgg"),
-            new RecentFiles(home.resolve("recent.json")),
-            new RecoveryStore(home.resolve("recovery")));
+    w = TestWindows.open(stage, "repvgg", home);
     w.graph().setAnimated(false);
     stage.show();
   }

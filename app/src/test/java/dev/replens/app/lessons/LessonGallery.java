@@ -1,14 +1,12 @@
 package dev.replens.app.lessons;
 
 import dev.replens.app.MainWindow;
+import dev.replens.app.TestWindows;
 import dev.replens.app.design.DeleteBranchCommand;
 import dev.replens.app.design.EditBranchCommand;
 import dev.replens.app.explorer.FusionAnalysis;
-import dev.replens.app.files.RecentFiles;
-import dev.replens.app.files.RecoveryStore;
 import dev.replens.engine.lesson.LessonCatalog;
 import dev.replens.engine.model.PaddingMode;
-import dev.replens.engine.samples.SampleCatalog;
 import dev.replens.views.export.PngExport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -40,12 +38,7 @@ class LessonGallery {
   @Start
   void start(Stage stage) throws Exception {
     Path home = Files.createTempDirectory("replens-lesson-gallery");
-    w =
-        new MainWindow(
-            stage,
-            SampleCatalog.load("repvgg"),
-            new RecentFiles(home.resolve("recent.json")),
-            new RecoveryStore(home.resolve("recovery")));
+    w = TestWindows.open(stage, "repvgg", home);
     w.graph().setAnimated(false);
     stage.show();
   }

@@ -4,13 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.replens.app.MainWindow;
+import dev.replens.app.TestWindows;
 import dev.replens.app.design.DeleteBranchCommand;
 import dev.replens.app.design.EditBranchCommand;
 import dev.replens.app.explorer.FusionAnalysis;
 import dev.replens.app.explorer.InspectorPane;
 import dev.replens.app.explorer.KernelsPane;
-import dev.replens.app.files.RecentFiles;
-import dev.replens.app.files.RecoveryStore;
 import dev.replens.engine.kernel.Kernel;
 import dev.replens.engine.lesson.DyRepStudy;
 import dev.replens.engine.lesson.Lesson;
@@ -71,12 +70,7 @@ class LessonRunTest {
 
   @Start
   void start(Stage stage) throws Exception {
-    w =
-        new MainWindow(
-            stage,
-            SampleCatalog.load("repvgg"),
-            new RecentFiles(home.resolve("recent.json")),
-            new RecoveryStore(home.resolve("recovery")));
+    w = TestWindows.open(stage, "repvgg", home);
     w.graph().setAnimated(false);
     stage.show();
   }

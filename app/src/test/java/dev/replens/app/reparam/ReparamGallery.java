@@ -1,9 +1,7 @@
 package dev.replens.app.reparam;
 
 import dev.replens.app.MainWindow;
-import dev.replens.app.files.RecentFiles;
-import dev.replens.app.files.RecoveryStore;
-import dev.replens.engine.samples.SampleCatalog;
+import dev.replens.app.TestWindows;
 import dev.replens.views.export.PngExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,12 +32,7 @@ class ReparamGallery {
   void start(Stage stage) throws Exception {
     this.stage = stage;
     Path home = Files.createTempDirectory("replens-gallery");
-    w =
-        new MainWindow(
-            stage,
-            SampleCatalog.load("repvgg"),
-            new RecentFiles(home.resolve("recent.json")),
-            new RecoveryStore(home.resolve("recovery")));
+    w = TestWindows.open(stage, "repvgg", home);
     stage.show();
   }
 

@@ -1,9 +1,7 @@
 package dev.replens.app.training;
 
 import dev.replens.app.MainWindow;
-import dev.replens.app.files.RecentFiles;
-import dev.replens.app.files.RecoveryStore;
-import dev.replens.engine.samples.SampleCatalog;
+import dev.replens.app.TestWindows;
 import dev.replens.engine.train.OptimizerConfig;
 import dev.replens.engine.train.TrainMode;
 import dev.replens.views.export.PngExport;
@@ -37,12 +35,7 @@ class TrainingLabGallery {
   @Start
   void start(Stage stage) throws Exception {
     Path home = Files.createTempDirectory("replens-gallery");
-    w =
-        new MainWindow(
-            stage,
-            SampleCatalog.load(System.getProperty("replens.sample", "repvgg")),
-            new RecentFiles(home.resolve("recent.json")),
-            new RecoveryStore(home.resolve("recovery")));
+    w = TestWindows.open(stage, System.getProperty("replens.sample", "repvgg"), home);
     stage.show();
     w.showWorkspace(TrainingLabPane.TAB_ID);
     pane = (TrainingLabPane) w.workspaces().getSelectionModel().getSelectedItem().getContent();

@@ -4,8 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.replens.app.MainWindow;
-import dev.replens.app.files.RecentFiles;
-import dev.replens.app.files.RecoveryStore;
+import dev.replens.app.TestWindows;
 import dev.replens.engine.samples.SampleCatalog;
 import dev.replens.engine.train.DeployReport;
 import dev.replens.engine.train.OptimizerConfig;
@@ -62,12 +61,7 @@ class TrainingLabTest {
 
   @Start
   void start(Stage stage) throws Exception {
-    w =
-        new MainWindow(
-            stage,
-            SampleCatalog.load("repvgg"),
-            new RecentFiles(home.resolve("recent.json")),
-            new RecoveryStore(home.resolve("recovery")));
+    w = TestWindows.open(stage, "repvgg", home);
     stage.show();
     w.showWorkspace(TrainingLabPane.TAB_ID);
     pane = (TrainingLabPane) w.workspaces().getSelectionModel().getSelectedItem().getContent();
