@@ -11,12 +11,11 @@ import dev.replens.engine.model.Weights;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 
@@ -93,9 +92,8 @@ public final class SampleCatalog {
     if (doc.weights() == null) {
       return Optional.empty();
     }
-    String resource =
-        normalize(
-            sample.resource().substring(0, sample.resource().lastIndexOf('/') + 1) + doc.weights());
+    // The file is named relative to the design, as on disk; resolving also folds "..".
+    String resource = URI.create(sample.resource()).resolve(doc.weights()).toString();
     Path tmp = Files.createTempFile("replens-sample", ".npz");
     try (InputStream in = open(resource)) {
       Files.copy(in, tmp, StandardCopyOption.REPLACE_EXISTING);
@@ -103,19 +101,6 @@ public final class SampleCatalog {
     } finally {
       Files.deleteIfExists(tmp);
     }
-  }
-
-  /** Resolves {@code ..} and {@code .} segments of a classpath resource path. */
-  static String normalize(String resource) {
-    Deque<String> parts = new ArrayDeque<>();
-    for (String p : resource.split("/")) {
-      if (p.equals("..")) {
-        parts.pollLast();
-      } else if (!p.isEmpty() && !p.equals(".")) {
-        parts.addLast(p);
-      }
-    }
-    return String.join("/", parts);
   }
 
   private static InputStream open(String resource) throws IOException {
