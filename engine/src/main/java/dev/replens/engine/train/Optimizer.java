@@ -97,25 +97,9 @@ public final class Optimizer {
         param.subi(buf.mul(learningRate));
       }
       case ADAM, ADAMW -> {
-        INDArray d = grad;
-        if (config.kind() == OptimizerConfig.Kind.ADAMW) {
-          if (wd > 0) {
-            param.muli(1 - learningRate * wd);
-          }
-        } else if (wd > 0) {
-          d = grad.addi(param.mul(wd));
-        }
-        int step = t + 1;
-        double b1 = config.beta1();
-        double b2 = config.beta2();
-        INDArray m = first.computeIfAbsent(key, k -> param.ulike().assign(0));
-        INDArray v = second.computeIfAbsent(key, k -> param.ulike().assign(0));
-        m.muli(b1).addi(d.mul(1 - b1));
-        v.muli(b2).addi(d.mul(d).muli(1 - b2));
-        double c1 = 1 - Math.pow(b1, step);
-        double c2 = 1 - Math.pow(b2, step);
-        INDArray denom = Transforms.sqrt(v.div(c2), false).addi(config.eps());
-        INDArray stepValue = m.div(c1).divi(denom);
+        INDArray[] moments = adamMoments(key, param, decayForAdam(param, grad));
+        INDArray denom = moments[1].addi(config.eps());
+        INDArray stepValue = moments[0].divi(denom);
         if (stepScale != null) {
           stepValue.muli(stepScale);
         }
@@ -150,15 +134,40 @@ public final class Optimizer {
     if (config.kind() == OptimizerConfig.Kind.SGD) {
       throw new IllegalStateException("branch-scaled steps are for Adam and AdamW");
     }
-    double wd = config.weightDecay();
-    INDArray d = rawGrad;
-    if (config.kind() == OptimizerConfig.Kind.ADAMW) {
-      if (wd > 0) {
-        param.muli(1 - learningRate * wd);
-      }
-    } else if (wd > 0) {
-      d = rawGrad.addi(param.mul(wd));
+    INDArray[] moments = adamMoments(key, param, decayForAdam(param, rawGrad));
+    INDArray mHat = moments[0];
+    INDArray rootV = moments[1];
+    INDArray total = param.ulike().assign(0);
+    for (INDArray s : branchScales) {
+      INDArray num = s.mul(s).muli(mHat);
+      INDArray den = s.mul(rootV).addi(config.eps());
+      total.addi(num.divi(den));
     }
+    param.subi(total.muli(learningRate));
+  }
+
+  /**
+   * Weight decay for Adam and AdamW: AdamW decays {@code param} itself, {@code w ← w·(1 − lr·λ)}
+   * [Loshchilov &amp; Hutter, ICLR 2019]; Adam adds {@code λ·w} to the gradient, which it returns
+   * (possibly {@code grad} itself, overwritten).
+   */
+  private INDArray decayForAdam(INDArray param, INDArray grad) {
+    double wd = config.weightDecay();
+    if (wd <= 0) {
+      return grad;
+    }
+    if (config.kind() == OptimizerConfig.Kind.ADAMW) {
+      param.muli(1 - learningRate * wd);
+      return grad;
+    }
+    return grad.addi(param.mul(wd));
+  }
+
+  /**
+   * Updates Adam's moments of {@code key} with the gradient {@code d} and returns the
+   * bias-corrected {@code {m̂, √v̂}} as new arrays [Kingma &amp; Ba, ICLR 2015, Alg. 1].
+   */
+  private INDArray[] adamMoments(String key, INDArray param, INDArray d) {
     int step = t + 1;
     double b1 = config.beta1();
     double b2 = config.beta2();
@@ -168,13 +177,7 @@ public final class Optimizer {
     v.muli(b2).addi(d.mul(d).muli(1 - b2));
     INDArray mHat = m.div(1 - Math.pow(b1, step));
     INDArray rootV = Transforms.sqrt(v.div(1 - Math.pow(b2, step)), false);
-    INDArray total = param.ulike().assign(0);
-    for (INDArray s : branchScales) {
-      INDArray num = s.mul(s).muli(mHat);
-      INDArray den = s.mul(rootV).addi(config.eps());
-      total.addi(num.divi(den));
-    }
-    param.subi(total.muli(learningRate));
+    return new INDArray[] {mHat, rootV};
   }
 
   /** Ends the step: advances Adam's bias-correction counter. */
