@@ -107,17 +107,8 @@ public final class KernelsPane extends TabPane {
       contributions.clear();
       return;
     }
-    Map<String, KernelSnapshot> snaps = new LinkedHashMap<>();
-    snaps.put(FUSED, eq.fused().snapshot());
-    if (eq.branches().size() > 1) {
-      for (String id : eq.branches().keySet()) {
-        snaps.put(id, eq.contribution(id).snapshot());
-      }
-    }
-    double scale = 0;
-    for (KernelSnapshot s : snaps.values()) {
-      scale = Math.max(scale, s.maxAbs());
-    }
+    Map<String, KernelSnapshot> snaps = eq.snapshots(FUSED);
+    double scale = snaps.values().stream().mapToDouble(KernelSnapshot::maxAbs).max().orElse(0);
     if (!byBranch.keySet().equals(snaps.keySet())) {
       byBranch.clear();
       List<Node> nodes = new ArrayList<>();

@@ -190,17 +190,8 @@ final class ReportExport {
   }
 
   private static Report.StageKernels stageKernels(StageKind k, String step, Equivalents eq) {
-    Map<String, KernelSnapshot> snaps = new LinkedHashMap<>();
-    snaps.put("fused (Σ)", eq.fused().snapshot());
-    if (eq.branches().size() > 1) {
-      for (String id : eq.branches().keySet()) {
-        snaps.put(id, eq.contribution(id).snapshot());
-      }
-    }
-    double scale = 0;
-    for (KernelSnapshot s : snaps.values()) {
-      scale = Math.max(scale, s.maxAbs());
-    }
+    Map<String, KernelSnapshot> snaps = eq.snapshots("fused (Σ)");
+    double scale = snaps.values().stream().mapToDouble(KernelSnapshot::maxAbs).max().orElse(0);
     List<Report.Picture> pics = new ArrayList<>();
     for (var e : snaps.entrySet()) {
       pics.add(kernelPicture(e.getKey(), e.getValue(), scale));

@@ -1,6 +1,7 @@
 package dev.replens.engine.pipeline;
 
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.kernel.KernelSnapshot;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Branch;
@@ -79,6 +80,21 @@ public record Equivalents(Map<String, Kernel> branches, INDArray postScale, INDA
       parts.add(contribution(id));
     }
     return Transforms.shiftChannels(Transforms.addBranches(parts), postShift);
+  }
+
+  /**
+   * What a side-by-side kernel view shows: the fused kernel under {@code fusedLabel}, then, when
+   * there are several branches, each branch's {@link #contribution} under its id, as snapshots.
+   */
+  public Map<String, KernelSnapshot> snapshots(String fusedLabel) {
+    Map<String, KernelSnapshot> snaps = new LinkedHashMap<>();
+    snaps.put(fusedLabel, fused().snapshot());
+    if (branches.size() > 1) {
+      for (String id : branches.keySet()) {
+        snaps.put(id, contribution(id).snapshot());
+      }
+    }
+    return snaps;
   }
 
   /**
