@@ -179,11 +179,11 @@ public record RepOptForm(
     int per = in / groups;
     SplittableRandom r = new SplittableRandom(seed);
     INDArray wk =
-        gaussian(
+        SeededNormal.array(
             r, new long[] {out, per, kernel, kernel}, Math.sqrt(2.0 / (per * kernel * kernel)));
     INDArray w = wk.mul(column(scaleKxK).broadcast(wk.shape()));
     if (scale1x1 != null) {
-      INDArray w1 = gaussian(r, new long[] {out, per, 1, 1}, Math.sqrt(2.0 / per));
+      INDArray w1 = SeededNormal.array(r, new long[] {out, per, 1, 1}, Math.sqrt(2.0 / per));
       Kernel padded = Transforms.padToSize(Kernel.of(w1, groups), kernel);
       w.addi(padded.weight().mul(column(scale1x1).broadcast(w.shape())));
     }
@@ -256,23 +256,5 @@ public record RepOptForm(
 
   private static INDArray column(double[] s) {
     return Nd4j.create(s, new long[] {s.length, 1, 1, 1}, DataType.DOUBLE);
-  }
-
-  private static INDArray gaussian(SplittableRandom r, long[] shape, double std) {
-    int n = 1;
-    for (long d : shape) {
-      n *= (int) d;
-    }
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = nextGaussian(r) * std;
-    }
-    return Nd4j.create(v, shape, DataType.DOUBLE);
-  }
-
-  private static double nextGaussian(SplittableRandom r) {
-    double u = r.nextDouble();
-    double v = r.nextDouble();
-    return Math.sqrt(-2 * Math.log(Math.max(u, 1e-300))) * Math.cos(2 * Math.PI * v);
   }
 }

@@ -12,6 +12,7 @@ import dev.replens.engine.model.Op;
 import dev.replens.engine.model.Weights;
 import dev.replens.engine.pipeline.BlockState;
 import dev.replens.engine.pipeline.Equivalents;
+import dev.replens.engine.train.SeededNormal;
 import dev.replens.engine.transform.BnStats;
 import dev.replens.engine.transform.Transforms;
 import java.util.ArrayList;
@@ -161,7 +162,7 @@ public final class BlockGrowth {
         if (op instanceof Conv c) {
           long[] shape = {c.outChannels(), ch[i] / c.groups(), c.kernelH(), c.kernelW()};
           double std = Math.sqrt(2.0 / (c.kernelH() * c.kernelW() * c.outChannels()));
-          w.put(p + "weight", gaussian(rnd, shape, std));
+          w.put(p + "weight", SeededNormal.array(rnd, shape, std));
         } else if (op instanceof BatchNorm) {
           int n = ch[i + 1];
           w.put(p + "weight", Nd4j.zeros(DataType.DOUBLE, n).addi(i == lastBn ? smallGamma : 1.0));
@@ -295,18 +296,5 @@ public final class BlockGrowth {
 
   private static BlockState castBack(BlockState s, DataType dt) {
     return new BlockState(s.spec(), s.weights().castTo(dt));
-  }
-
-  private static INDArray gaussian(SplittableRandom r, long[] shape, double std) {
-    int n = 1;
-    for (long d : shape) {
-      n *= (int) d;
-    }
-    double[] v = new double[n];
-    for (int i = 0; i < n; i++) {
-      double u = Math.max(r.nextDouble(), 1e-300);
-      v[i] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble()) * std;
-    }
-    return Nd4j.create(v, shape, DataType.DOUBLE);
   }
 }

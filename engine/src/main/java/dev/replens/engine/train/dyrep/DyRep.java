@@ -4,6 +4,7 @@ import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Conv;
 import dev.replens.engine.pipeline.BlockState;
 import dev.replens.engine.train.ModelState;
+import dev.replens.engine.train.SeededNormal;
 import dev.replens.engine.train.StepHook;
 import dev.replens.engine.train.StepMetrics;
 import dev.replens.engine.train.Trainer;
@@ -20,7 +21,6 @@ import java.util.SplittableRandom;
 import java.util.stream.Collectors;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -310,16 +310,10 @@ public final class DyRep implements StepHook, TrainingListener {
         k -> {
           BlockSpec spec = s.blocks().get(i).spec();
           SplittableRandom r = new SplittableRandom(config.seed() * 31 + i);
-          int n = 2 * spec.inChannels() * s.net().imageHeight() * s.net().imageWidth();
-          double[] v = new double[n];
-          for (int j = 0; j < n; j++) {
-            double u = Math.max(r.nextDouble(), 1e-300);
-            v[j] = Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * r.nextDouble());
-          }
-          return Nd4j.create(
-              v,
+          return SeededNormal.array(
+              r,
               new long[] {2, spec.inChannels(), s.net().imageHeight(), s.net().imageWidth()},
-              DataType.DOUBLE);
+              1.0);
         });
   }
 
