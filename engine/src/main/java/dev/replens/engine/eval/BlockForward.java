@@ -21,10 +21,11 @@ import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
- * Runs a block as designed, branch by branch and op by op, with eval-mode BN. This is the reference
- * every fused form is measured against, so it computes each op directly (BN as {@code (x − μ)/σ·γ +
- * β}, pooling with ND4J's pooling op, the frequency filter as a 1x1 conv followed by a per-channel
- * filter) rather than through the kernel transforms it checks.
+ * Runs a block as designed, branch by branch and op by op, with eval-mode BN (or, to show what
+ * fusion does not reproduce, train-mode BN). This is the reference every fused form is measured
+ * against, so it computes each op directly (BN as {@code (x − μ)/σ·γ + β}, pooling with ND4J's
+ * pooling op, the frequency filter as a 1x1 conv followed by a per-channel filter) rather than
+ * through the kernel transforms it checks.
  */
 public final class BlockForward {
 
@@ -37,10 +38,31 @@ public final class BlockForward {
 
   /** The block output before its activation: {@code post(Σ_b branch_b(x))}. */
   public static INDArray preActivation(BlockSpec spec, Weights w, INDArray x) {
+    return sum(spec, w, x, null);
+  }
+
+  /** Receives the batch statistics a train-mode BN normalised with, {@code [C]} each. */
+  public interface BatchStats {
+    void accept(String branchId, String opId, INDArray mean, INDArray var);
+  }
+
+  /**
+   * The block output before its activation with every BN in training mode: normalised by the
+   * batch's own per-channel mean and biased variance, which go to {@code stats} (null for none),
+   * instead of the running statistics [Ioffe &amp; Szegedy, ICML 2015, Alg. 1]. Only eval mode is
+   * what fusion reproduces.
+   */
+  public static INDArray trainModePreActivation(
+      BlockSpec spec, Weights w, INDArray x, BatchStats stats) {
+    return sum(spec, w, x, stats == null ? (b, o, m, v) -> {} : stats);
+  }
+
+  /** {@code post(Σ_b branch_b(x))}; BN in train mode when {@code train} is non-null. */
+  private static INDArray sum(BlockSpec spec, Weights w, INDArray x, BatchStats train) {
     checkInput(spec, w, x);
     INDArray sum = null;
     for (Branch b : spec.branches()) {
-      INDArray y = branch(spec, w, b, x);
+      INDArray y = branch(spec, w, b, x, train);
       if (sum != null && !Arrays.equals(sum.shape(), y.shape())) {
         throw new IllegalArgumentException(
             "branch '"
@@ -56,13 +78,18 @@ public final class BlockForward {
       throw new IllegalArgumentException("the block has no branches");
     }
     for (Op op : spec.post()) {
-      sum = channelWise(w, BlockSpec.POST, op, sum);
+      sum = channelWise(w, BlockSpec.POST, op, sum, train);
     }
     return sum;
   }
 
   /** One branch's output for the block input {@code x}. */
   public static INDArray branch(BlockSpec spec, Weights w, Branch b, INDArray x) {
+    return branch(spec, w, b, x, null);
+  }
+
+  private static INDArray branch(
+      BlockSpec spec, Weights w, Branch b, INDArray x, BatchStats train) {
     int strideOp = b.strideOpIndex();
     INDArray m = x;
     boolean perOp = b.paddingMode() == PaddingMode.PER_OP;
@@ -82,12 +109,13 @@ public final class BlockForward {
         m = ConvOps.padOrCrop(m, ph, pw);
         firstSpatial = false;
       }
-      m = apply(w, b.id(), op, m, stride);
+      m = apply(w, b.id(), op, m, stride, train);
     }
     return m;
   }
 
-  private static INDArray apply(Weights w, String branchId, Op op, INDArray m, int stride) {
+  private static INDArray apply(
+      Weights w, String branchId, Op op, INDArray m, int stride, BatchStats train) {
     if (op instanceof Conv c) {
       INDArray weight = w.get(branchId, c.id(), "weight");
       INDArray bias =
@@ -112,15 +140,24 @@ public final class BlockForward {
     if (op instanceof Nonlinearity n) {
       return ConvOps.activate(m, n.kind());
     }
-    return channelWise(w, branchId, op, m);
+    return channelWise(w, branchId, op, m, train);
   }
 
-  private static INDArray channelWise(Weights w, String branchId, Op op, INDArray m) {
+  private static INDArray channelWise(
+      Weights w, String branchId, Op op, INDArray m, BatchStats train) {
     if (op instanceof BatchNorm bn) {
       INDArray gamma = w.get(branchId, bn.id(), "weight");
       INDArray beta = w.get(branchId, bn.id(), "bias");
-      INDArray mean = w.get(branchId, bn.id(), "running_mean");
-      INDArray var = w.get(branchId, bn.id(), "running_var");
+      INDArray mean;
+      INDArray var;
+      if (train != null) {
+        mean = m.mean(0, 2, 3);
+        var = m.var(false, 0, 2, 3);
+        train.accept(branchId, bn.id(), mean, var);
+      } else {
+        mean = w.get(branchId, bn.id(), "running_mean");
+        var = w.get(branchId, bn.id(), "running_var");
+      }
       INDArray sigma = Transforms.sqrt(var.add(bn.eps()), true);
       INDArray centred = ConvOps.shift(m, mean.neg());
       return ConvOps.shift(ConvOps.scale(centred, gamma.div(sigma)), beta);

@@ -1,26 +1,14 @@
 package dev.replens.engine.lesson;
 
 import dev.replens.engine.eval.BlockForward;
-import dev.replens.engine.eval.ConvOps;
 import dev.replens.engine.eval.Evaluator;
-import dev.replens.engine.kernel.Kernel;
-import dev.replens.engine.model.AvgPool;
-import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
-import dev.replens.engine.model.Branch;
-import dev.replens.engine.model.ChannelBias;
-import dev.replens.engine.model.ChannelScale;
-import dev.replens.engine.model.Conv;
-import dev.replens.engine.model.Identity;
-import dev.replens.engine.model.Op;
-import dev.replens.engine.model.Padding2D;
 import dev.replens.engine.model.Weights;
 import dev.replens.engine.pipeline.FusionPipeline;
 import dev.replens.engine.pipeline.Pipeline;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.indexing.NDArrayIndex;
-import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
  * Why fusion needs eval-mode BN, measured. In training mode a BN normalizes with the mean and the
@@ -69,21 +57,21 @@ public final class TrainModeBatchNorm {
 
   /** The block output before its activation with every BN in training mode. */
   public static INDArray preActivation(BlockSpec spec, Weights w, INDArray x) {
-    return run(spec, w, x, null);
+    return BlockForward.trainModePreActivation(spec, w, x, null);
   }
 
   /**
    * Compares train-mode BN, eval-mode BN and the fused conv on the seeded probe ({@link
    * Evaluator#probe(BlockSpec, org.nd4j.linalg.api.buffer.DataType, long, int, int)}).
    *
-   * @throws IllegalArgumentException if the block has no BN or an op the demo doesn't run
+   * @throws IllegalArgumentException if the block has no BN
    */
   public static Report compare(BlockSpec spec, Weights w, long seed) {
     INDArray x = Evaluator.probe(spec, w.dtype(), seed, Evaluator.PROBE_H, Evaluator.PROBE_W);
     String[] firstBn = new String[2];
     double[] stats = new double[2];
     INDArray train =
-        run(
+        BlockForward.trainModePreActivation(
             spec,
             w,
             x,
@@ -110,7 +98,7 @@ public final class TrainModeBatchNorm {
     INDArray other =
         Evaluator.probe(spec, w.dtype(), seed + 1, Evaluator.PROBE_H, Evaluator.PROBE_W);
     INDArray swapped = Nd4j.concat(0, image(x, 0), image(other, 1));
-    INDArray trainSwapped = run(spec, w, swapped, null);
+    INDArray trainSwapped = BlockForward.trainModePreActivation(spec, w, swapped, null);
     double dependence = maxAbs(image(train, 0).sub(image(trainSwapped, 0)));
     String key = firstBn[0];
     return new Report(
@@ -123,69 +111,6 @@ public final class TrainModeBatchNorm {
         w.get(key, firstBn[1], "running_mean").getDouble(0),
         stats[1],
         w.get(key, firstBn[1], "running_var").getDouble(0));
-  }
-
-  /** Receives each train-mode BN's batch statistics, {@code [C]} each. */
-  private interface StatsSink {
-    void accept(String branchId, String opId, INDArray mean, INDArray var);
-  }
-
-  private static INDArray run(BlockSpec spec, Weights w, INDArray x, StatsSink sink) {
-    INDArray sum = null;
-    for (Branch b : spec.branches()) {
-      Padding2D pad = spec.branchPadding(b);
-      INDArray m = ConvOps.padOrCrop(x, pad.h(), pad.w());
-      int strideOp = b.strideOpIndex();
-      for (int i = 0; i < b.ops().size(); i++) {
-        m = apply(w, b.id(), b.ops().get(i), m, i == strideOp ? spec.stride() : 1, sink);
-      }
-      sum = sum == null ? m : sum.add(m);
-    }
-    if (sum == null) {
-      throw new IllegalArgumentException("the block has no branches");
-    }
-    for (Op op : spec.post()) {
-      sum = apply(w, BlockSpec.POST, op, sum, 1, sink);
-    }
-    return sum;
-  }
-
-  private static INDArray apply(
-      Weights w, String branchId, Op op, INDArray m, int stride, StatsSink sink) {
-    if (op instanceof Conv c) {
-      INDArray weight = w.get(branchId, c.id(), "weight");
-      INDArray bias =
-          c.bias()
-              ? w.get(branchId, c.id(), "bias")
-              : Nd4j.zeros(weight.dataType(), c.outChannels());
-      return ConvOps.conv(m, new Kernel(weight, bias, c.groups()), stride);
-    }
-    if (op instanceof BatchNorm bn) {
-      INDArray mean = m.mean(0, 2, 3);
-      INDArray var = m.var(false, 0, 2, 3);
-      if (sink != null) {
-        sink.accept(branchId, bn.id(), mean, var);
-      }
-      INDArray gamma = w.get(branchId, bn.id(), "weight");
-      INDArray beta = w.get(branchId, bn.id(), "bias");
-      INDArray sigma = Transforms.sqrt(var.add(bn.eps()), true);
-      return ConvOps.shift(ConvOps.scale(ConvOps.shift(m, mean.neg()), gamma.div(sigma)), beta);
-    }
-    if (op instanceof Identity) {
-      return ConvOps.subsample(m, stride);
-    }
-    if (op instanceof AvgPool p) {
-      return ConvOps.avgPool(m, p.kernel(), stride);
-    }
-    if (op instanceof ChannelScale s) {
-      return ConvOps.scale(m, w.get(branchId, s.id(), "weight"));
-    }
-    if (op instanceof ChannelBias t) {
-      return ConvOps.shift(m, w.get(branchId, t.id(), "bias"));
-    }
-    throw new IllegalArgumentException(
-        "the train-mode demo runs conv, BN, identity, avg-pool, scale and shift, not "
-            + op.describe());
   }
 
   /** Image {@code n} of an NCHW batch, as a batch of one. */
