@@ -57,10 +57,10 @@ public record Checkpoint(
   }
 
   /**
-   * The same entries as the archive the block importers read: the tensors, and the names of the 0-d
-   * entries.
+   * The same entries as the archive the block importers read: the tensors, and the 0-d entries with
+   * their values.
    */
   public NpzArchive toArchive() {
-    return new NpzArchive(file, tensors, scalars.keySet());
+    return new NpzArchive(file, tensors, scalars.keySet(), scalars);
   }
 }

@@ -3,10 +3,11 @@ package dev.replens.engine.io.checkpoint;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
+import java.lang.ref.Reference;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
-import java.nio.channels.WritableByteChannel;
 import java.util.Arrays;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32;
@@ -190,40 +191,73 @@ final class RawTensors {
     return Float.intBitsToFloat(sign | ((exponent + 112) << 23) | (mantissa << 13));
   }
 
+  /** What is done with an array's bytes. */
+  @FunctionalInterface
+  interface BytesUser {
+    void use(ByteBuffer littleEndian) throws IOException;
+  }
+
   /**
-   * Writes an array's elements in C order and little-endian byte order, as {@code type} (the
-   * array's own type, see {@link TensorType#of}).
+   * Hands an array's elements, in C order and little-endian byte order, to {@code user}: a view of
+   * the array's own memory where it already is in that layout, else of a copy. The buffer is valid
+   * only during the call.
+   *
+   * @param type the array's own type ({@link TensorType#of})
    */
-  static void write(INDArray a, TensorType type, WritableByteChannel out) throws IOException {
+  static void withBytes(INDArray a, TensorType type, BytesUser user) throws IOException {
     long n = a.length();
     if (n == 0) {
+      user.use(ByteBuffer.allocate(0));
       return;
     }
     INDArray c = isPlainC(a) ? a : a.dup('c');
     ByteBuffer data = c.data().asNio().order(ByteOrder.nativeOrder());
     data.clear().limit((int) (n * type.size()));
-    if (NATIVE_LITTLE) {
-      while (data.hasRemaining()) {
-        out.write(data);
-      }
-      return;
-    }
-    ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(ByteOrder.LITTLE_ENDIAN);
-    while (data.hasRemaining()) {
-      chunk.clear();
-      while (chunk.remaining() >= 8 && data.remaining() >= type.size()) {
+    ByteBuffer bytes = data.slice().order(ByteOrder.LITTLE_ENDIAN);
+    if (!NATIVE_LITTLE) {
+      ByteBuffer swapped = ByteBuffer.allocate(bytes.capacity()).order(ByteOrder.LITTLE_ENDIAN);
+      bytes.order(ByteOrder.nativeOrder());
+      while (bytes.remaining() >= type.size()) {
         switch (type.size()) {
-          case 8 -> chunk.putLong(data.getLong());
-          case 4 -> chunk.putInt(data.getInt());
-          case 2 -> chunk.putShort(data.getShort());
-          default -> chunk.put(data.get());
+          case 8 -> swapped.putLong(bytes.getLong());
+          case 4 -> swapped.putInt(bytes.getInt());
+          case 2 -> swapped.putShort(bytes.getShort());
+          default -> swapped.put(bytes.get());
         }
       }
-      chunk.flip();
-      while (chunk.hasRemaining()) {
-        out.write(chunk);
-      }
+      bytes = swapped.flip();
     }
+    try {
+      user.use(bytes);
+    } finally {
+      // The buffer is native memory that ND4J frees once the array is unreachable.
+      Reference.reachabilityFence(c);
+    }
+  }
+
+  /** Copies a buffer's remaining bytes to a stream, through one chunk. */
+  static void copy(ByteBuffer bytes, OutputStream out) throws IOException {
+    ByteBuffer b = bytes.duplicate();
+    byte[] chunk = new byte[Math.min(CHUNK, Math.max(1, b.remaining()))];
+    while (b.hasRemaining()) {
+      int n = Math.min(chunk.length, b.remaining());
+      b.get(chunk, 0, n);
+      out.write(chunk, 0, n);
+    }
+  }
+
+  /** A 0-d tensor's value, or one element of a storage, as the Number of its type. */
+  static Number scalar(INDArray storage, long index, TensorType type) {
+    return switch (type) {
+      case FLOAT64 -> storage.getDouble(index);
+      case FLOAT32, FLOAT16, BFLOAT16 -> storage.getFloat(index);
+      case INT64 -> storage.getLong(index);
+      case INT32 -> (int) storage.getLong(index);
+      case INT16 -> (short) storage.getLong(index);
+      case INT8 -> (byte) storage.getLong(index);
+      case UINT8 -> (int) storage.getLong(index);
+      case BOOL -> storage.getDouble(index) != 0 ? 1 : 0;
+    };
   }
 
   /** Whether an array is its buffer, start to end, in C order: nothing to copy before writing. */

@@ -1,5 +1,8 @@
 package dev.replens.engine.io.checkpoint;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -78,6 +81,16 @@ enum TensorType {
     return this == FLOAT32 || this == FLOAT64 || widened();
   }
 
+  /** The type of a name ({@code float16}), if RepLens reads it. */
+  static Optional<TensorType> ofName(String name) {
+    for (TensorType t : values()) {
+      if (t.typeName.equals(name)) {
+        return Optional.of(t);
+      }
+    }
+    return Optional.empty();
+  }
+
   /** The type of a PyTorch storage class name ({@code FloatStorage}), if RepLens reads it. */
   static Optional<TensorType> ofStorageClass(String name) {
     for (TensorType t : values()) {
@@ -133,6 +146,31 @@ enum TensorType {
       return w == 1 ? Optional.of(UINT8) : Optional.empty();
     }
     return Optional.empty();
+  }
+
+  /**
+   * The notes that say which entries were widened: one per half-precision type present, e.g. "3
+   * tensors are float16: computed in float32, which holds every float16 value exactly".
+   *
+   * @param storedTypes the stored type name of every entry
+   */
+  static List<String> widenedNotes(Map<String, String> storedTypes) {
+    List<String> notes = new ArrayList<>();
+    for (TensorType t : values()) {
+      if (t.widened()) {
+        long count = storedTypes.values().stream().filter(t.typeName::equals).count();
+        if (count > 0) {
+          notes.add(
+              count
+                  + (count == 1 ? " tensor is " : " tensors are ")
+                  + t.typeName
+                  + ": computed in float32, which holds every "
+                  + t.typeName
+                  + " value exactly");
+        }
+      }
+    }
+    return notes;
   }
 
   /** The names RepLens reads, for messages: {@code float32, float64, ...}. */

@@ -6,7 +6,6 @@ import dev.replens.engine.memory.MemoryBudget;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -256,7 +255,6 @@ final class TorchStateDict {
     Map<String, INDArray> tensors = new LinkedHashMap<>();
     Map<String, Number> scalars = new LinkedHashMap<>();
     Map<String, String> types = new LinkedHashMap<>();
-    Map<TensorType, Integer> widened = new EnumMap<>(TensorType.class);
     for (Map.Entry<String, TorchTensorRef> e : sel.tensors().entrySet()) {
       TorchTensorRef t = e.getValue();
       TorchStorage s = t.storage();
@@ -264,11 +262,8 @@ final class TorchStateDict {
       long offset = s.viewOffset() + t.offset();
       long[] size = t.size();
       types.put(e.getKey(), s.type().typeName());
-      if (s.type().widened()) {
-        widened.merge(s.type(), 1, Integer::sum);
-      }
       if (size.length == 0) {
-        scalars.put(e.getKey(), scalar(storage, offset, s.type()));
+        scalars.put(e.getKey(), RawTensors.scalar(storage, offset, s.type()));
         continue;
       }
       long n = 1;
@@ -290,29 +285,7 @@ final class TorchStateDict {
     }
     List<String> notes = new ArrayList<>(readerNotes);
     notes.addAll(sel.notes());
-    widened.forEach(
-        (type, count) ->
-            notes.add(
-                count
-                    + (count == 1 ? " tensor is " : " tensors are ")
-                    + type.typeName()
-                    + ": computed in float32, which holds every "
-                    + type.typeName()
-                    + " value exactly"));
+    notes.addAll(TensorType.widenedNotes(types));
     return new Checkpoint(file, format, tensors, scalars, types, notes);
-  }
-
-  /** A 0-d tensor's value, as the Number of its type. */
-  static Number scalar(INDArray storage, long index, TensorType type) {
-    return switch (type) {
-      case FLOAT64 -> storage.getDouble(index);
-      case FLOAT32, FLOAT16, BFLOAT16 -> storage.getFloat(index);
-      case INT64 -> storage.getLong(index);
-      case INT32 -> (int) storage.getLong(index);
-      case INT16 -> (short) storage.getLong(index);
-      case INT8 -> (byte) storage.getLong(index);
-      case UINT8 -> (int) storage.getLong(index);
-      case BOOL -> storage.getDouble(index) != 0 ? 1 : 0;
-    };
   }
 }

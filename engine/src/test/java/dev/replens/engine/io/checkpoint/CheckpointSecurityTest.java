@@ -50,7 +50,8 @@ class CheckpointSecurityTest {
     "evil_eval_protocol4.pth, builtins.eval",
     "evil_subprocess.pth, subprocess.call",
     "evil_load_from_bytes.pth, torch.storage._load_from_bytes",
-    "evil_inst.pth, os.system"
+    "evil_inst.pth, os.system",
+    "evil_legacy.pth, posix.system"
   })
   void aPickleThatWouldRunCodeIsRefusedNamingTheGlobalAndRunsNothing(String name, String global) {
     String m = refusal(name);
@@ -79,7 +80,27 @@ class CheckpointSecurityTest {
             + " element 11 of a storage of 6",
         "torchscript.pth | it is a TorchScript model (torch.jit.save)",
         "not_a_checkpoint.bin | it is none of the formats RepLens reads",
-        "lfs_pointer.pth | it is a Git LFS pointer"
+        "lfs_pointer.pth | it is a Git LFS pointer",
+        "zip_bomb.npz | holds more data than the 192 bytes the archive declares; the archive is"
+            + " forged (a zip bomb?)",
+        "st_truncated.safetensors | tensor 'stem.weight' ends at byte 684 of the data, but the"
+            + " file has only 674 bytes of data; it is truncated",
+        "st_header_length_lies.safetensors | its header length says 1099511627776 bytes, but only"
+            + " 73 bytes follow",
+        "st_header_past_end.safetensors | its header length says 74 bytes, but only 73 bytes"
+            + " follow",
+        "st_broken_json.safetensors | its header is not valid JSON",
+        "st_not_an_object.safetensors | its header is not a JSON object",
+        "st_offsets_out_of_range.safetensors | tensor 'w' ends at byte 1600 of the data, but the"
+            + " file has only 16 bytes of data",
+        "st_offsets_overlap.safetensors | tensors 'a' and 'b' overlap in the data",
+        "st_size_mismatch.safetensors | tensor 'w' holds 16 bytes, but its shape [2, 3] of F32"
+            + " needs 24",
+        "st_unknown_dtype.safetensors | tensor 'w' is of dtype F8_E4M3, which RepLens doesn't"
+            + " read",
+        "st_duplicate_key.safetensors | its header names 'w' twice",
+        "st_huge_shape.safetensors | tensor 'w' holds 16 bytes, but its shape [1048576, 1048576]"
+            + " of F32 needs 4398046511104"
       })
   void aDamagedOrForgedFileIsRefusedWithOneLineSayingWhy(String name, String why) {
     assertThat(refusal(name)).contains("'" + name + "'").contains(why);
