@@ -1,5 +1,6 @@
 package dev.replens.engine.io.checkpoint;
 
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.Progress;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.npz.NpzArchive;
@@ -74,9 +75,9 @@ public final class Checkpoints {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": it is damaged in a way RepLens doesn't recognise ("
-              + Messages.cause(e)
+              + MessageText.cause(e)
               + ").",
           e);
     }
@@ -89,7 +90,7 @@ public final class Checkpoints {
       head = in.readNBytes(512);
     } catch (IOException e) {
       throw new WeightFileException(
-          file, "Can't read " + Messages.name(file) + ": " + Messages.cause(e) + ".", e);
+          file, "Can't read " + MessageText.name(file) + ": " + MessageText.cause(e) + ".", e);
     }
     if (startsWith(head, ZIP) || startsWith(head, EMPTY_ZIP)) {
       return isNpz(file) ? CheckpointFormat.NPZ : CheckpointFormat.TORCH_ZIP;
@@ -101,7 +102,7 @@ public final class Checkpoints {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": it is a tar archive, the oldest torch.save format (before PyTorch 0.1.10)."
               + " Re-save it with PyTorch 1.6 or later: torch.save(torch.load(f), g).");
     }
@@ -137,7 +138,7 @@ public final class Checkpoints {
       why = "it is none of the formats RepLens reads";
     }
     return "Can't read "
-        + Messages.name(file)
+        + MessageText.name(file)
         + ": "
         + why
         + ". RepLens reads PyTorch checkpoints (torch.save: .pth, .pt, .bin), .safetensors and"
@@ -237,9 +238,9 @@ public final class Checkpoints {
         throw new WeightFileException(
             file,
             "Can't write "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
-                + Messages.key(k)
+                + MessageText.key(k)
                 + " is both a tensor and a 0-d entry.");
       }
     }
@@ -266,9 +267,9 @@ public final class Checkpoints {
         throw new WeightFileException(
             file,
             "Can't write "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": the 0-d entry "
-                + Messages.key(key)
+                + MessageText.key(key)
                 + " is a "
                 + v.getClass().getSimpleName()
                 + "; RepLens writes Long, Integer, Short, Byte, Float and Double values.");
@@ -303,7 +304,7 @@ public final class Checkpoints {
         throw new WeightFileException(
             file,
             "Can't write "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
                 + (k == null || k.isEmpty()
                     ? "a key is empty"
@@ -320,9 +321,9 @@ public final class Checkpoints {
         throw new WeightFileException(
             file,
             "Can't write "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
-                + Messages.key(k)
+                + MessageText.key(k)
                 + " is "
                 + (t == null ? e.getValue().dataType().toString() : t.typeName())
                 + (format == CheckpointFormat.NPZ
@@ -341,7 +342,7 @@ public final class Checkpoints {
     } catch (RuntimeException e) {
       LOG.warn("unexpected failure writing {}", file, e);
       throw new WeightFileException(
-          file, "Can't write " + Messages.name(file) + ": " + Messages.cause(e) + ".", e);
+          file, "Can't write " + MessageText.name(file) + ": " + MessageText.cause(e) + ".", e);
     }
     LOG.debug("wrote {} entries to {}", entries.size(), file);
   }

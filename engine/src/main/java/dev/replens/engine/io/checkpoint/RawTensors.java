@@ -47,12 +47,16 @@ final class RawTensors {
 
   /** A stream, through one reusable chunk, with every byte added to {@code crc}. */
   static ByteSource of(InputStream in, CRC32 crc) {
-    byte[] chunk = new byte[CHUNK];
+    byte[][] chunk = {new byte[0]};
     return dst -> {
-      int n = in.read(chunk, 0, Math.min(chunk.length, dst.remaining()));
+      int want = Math.min(CHUNK, dst.remaining());
+      if (chunk[0].length < want) {
+        chunk[0] = new byte[want]; // sized to the first request: small storages stay cheap
+      }
+      int n = in.read(chunk[0], 0, want);
       if (n > 0) {
-        crc.update(chunk, 0, n);
-        dst.put(chunk, 0, n);
+        crc.update(chunk[0], 0, n);
+        dst.put(chunk[0], 0, n);
       }
       return n;
     };
@@ -86,19 +90,27 @@ final class RawTensors {
   }
 
   /**
-   * Reads {@code count} elements into a new one-dimensional array of {@code type.memoryType()}.
+   * Reads the elements of a C-ordered array of {@code shape} into a new array of {@code
+   * type.memoryType()} of that shape (allocated in its shape at once: an ND4J reshape costs as much
+   * as the allocation).
    *
+   * @param shape the shape; empty for one element, held as a 1-element vector
    * @param order the byte order of the source
    * @param progress told the number of bytes read after every chunk
    * @throws EOFException if the source ends first
    */
   static INDArray read(
-      ByteSource src, TensorType type, long count, ByteOrder order, LongConsumer progress)
+      ByteSource src, TensorType type, long[] shape, ByteOrder order, LongConsumer progress)
       throws IOException {
-    if (count == 0) {
-      return Nd4j.create(type.memoryType(), new long[] {0}, 'c');
+    long count = 1;
+    for (long d : shape) {
+      count *= d;
     }
-    INDArray a = Nd4j.createUninitialized(type.memoryType(), count);
+    if (count == 0) {
+      return Nd4j.create(type.memoryType(), shape, 'c');
+    }
+    INDArray a =
+        Nd4j.createUninitialized(type.memoryType(), shape.length == 0 ? new long[] {1} : shape);
     ByteBuffer dst = a.data().asNio().order(ByteOrder.nativeOrder());
     long bytes = count * type.size();
     if (!type.widened() && order == ByteOrder.nativeOrder()) {
@@ -113,11 +125,11 @@ final class RawTensors {
       }
       return a;
     }
-    ByteBuffer chunk = ByteBuffer.allocate(CHUNK).order(order);
+    ByteBuffer chunk = ByteBuffer.allocate((int) Math.min(CHUNK, bytes)).order(order);
     dst.clear();
     long left = bytes;
     while (left > 0) {
-      int step = (int) Math.min(left, CHUNK);
+      int step = (int) Math.min(left, chunk.capacity());
       chunk.clear().limit(step);
       readFully(src, chunk);
       chunk.flip();

@@ -1,5 +1,6 @@
 package dev.replens.engine.io.checkpoint;
 
+import dev.replens.engine.io.MessageText;
 import java.math.BigInteger;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -393,7 +394,7 @@ final class RestrictedUnpickler {
         };
     String qualified = m + "." + name;
     if (!ACCEPTED_GLOBALS.contains(qualified)) {
-      throw PickleException.refused(Messages.clip(qualified));
+      throw PickleException.refused(MessageText.clip(qualified));
     }
     return new PyGlobal(m, name);
   }
@@ -563,13 +564,13 @@ final class RestrictedUnpickler {
       return b ? "True" : "False";
     }
     if (o instanceof Long || o instanceof BigInteger) {
-      return "the integer " + Messages.clip(o.toString());
+      return "the integer " + MessageText.clip(o.toString());
     }
     if (o instanceof Double) {
       return "the number " + o;
     }
     if (o instanceof String s) {
-      return "the string '" + Messages.clip(s) + "'";
+      return "the string '" + MessageText.clip(s) + "'";
     }
     if (o instanceof PyBytes) {
       return "a bytes value";
@@ -796,7 +797,7 @@ final class RestrictedUnpickler {
       t = t.substring(0, t.length() - 1);
     }
     if (!DECIMAL.matcher(t).matches()) {
-      throw new PickleException("holds a malformed integer '" + Messages.clip(t) + "'");
+      throw new PickleException("holds a malformed integer '" + MessageText.clip(t) + "'");
     }
     return narrow(new BigInteger(t));
   }
@@ -812,7 +813,7 @@ final class RestrictedUnpickler {
         return Double.NEGATIVE_INFINITY;
       default:
         if (!FLOAT.matcher(t).matches()) {
-          throw new PickleException("holds a malformed number '" + Messages.clip(t) + "'");
+          throw new PickleException("holds a malformed number '" + MessageText.clip(t) + "'");
         }
         return Double.parseDouble(t);
     }
@@ -821,7 +822,7 @@ final class RestrictedUnpickler {
   private static long memoIndex(String s) throws PickleException {
     String t = s.strip();
     if (!DECIMAL.matcher(t).matches() || t.length() > 18) {
-      throw new PickleException("holds a malformed memo index '" + Messages.clip(t) + "'");
+      throw new PickleException("holds a malformed memo index '" + MessageText.clip(t) + "'");
     }
     return Long.parseLong(t);
   }

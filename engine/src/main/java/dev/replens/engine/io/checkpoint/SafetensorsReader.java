@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.Progress;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.memory.MemoryBudget;
@@ -22,7 +23,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +68,7 @@ final class SafetensorsReader {
       return read(file, ch, progress, budget);
     } catch (IOException e) {
       throw new WeightFileException(
-          file, "Can't read " + Messages.name(file) + ": " + Messages.cause(e) + ".", e);
+          file, "Can't read " + MessageText.name(file) + ": " + MessageText.cause(e) + ".", e);
     }
   }
 
@@ -113,12 +113,12 @@ final class SafetensorsReader {
         String key = m.substring("Duplicate field '".length(), quote);
         throw error(
             file,
-            "its header names " + Messages.key(key) + " twice; the file is forged or damaged");
+            "its header names " + MessageText.key(key) + " twice; the file is forged or damaged");
       }
       throw error(
           file,
           "its header is not valid JSON ("
-              + Messages.clip(e.getOriginalMessage())
+              + MessageText.clip(e.getOriginalMessage())
               + (e.getLocation() == null
                   ? ""
                   : ", at byte " + (8 + Math.max(0, e.getLocation().getByteOffset())))
@@ -141,7 +141,7 @@ final class SafetensorsReader {
     long total = 0;
     long memory = 0;
     for (Entry e : entries) {
-      TensorChecks.fits(budget, file, "tensor " + Messages.key(e.key()), e.type(), e.shape());
+      TensorChecks.fits(budget, file, "tensor " + MessageText.key(e.key()), e.type(), e.shape());
       total += e.end() - e.begin();
       memory += (e.end() - e.begin()) / e.type().size() * e.type().memorySize();
     }
@@ -153,31 +153,27 @@ final class SafetensorsReader {
     long[] done = {0};
     final long all = total;
     for (Entry e : entries) {
-      long count = (e.end() - e.begin()) / e.type().size();
       INDArray a;
       try {
         a =
             RawTensors.read(
                 RawTensors.of(ch, dataStart + e.begin()),
                 e.type(),
-                count,
+                e.shape(),
                 ByteOrder.LITTLE_ENDIAN,
                 step -> {
                   done[0] += step;
                   progress.update(done[0], all, "reading " + e.key());
                 });
       } catch (EOFException ex) {
-        throw error(file, "tensor " + Messages.key(e.key()) + " is cut off; the file is truncated");
+        throw error(
+            file, "tensor " + MessageText.key(e.key()) + " is cut off; the file is truncated");
       }
       types.put(e.key(), e.type().typeName());
       if (e.shape().length == 0) {
         scalars.put(e.key(), RawTensors.scalar(a, 0, e.type()));
       } else {
-        tensors.put(
-            e.key(),
-            count == 0
-                ? Nd4j.create(e.type().memoryType(), e.shape(), 'c')
-                : a.reshape('c', e.shape()));
+        tensors.put(e.key(), a);
       }
     }
     notes.addAll(TensorType.widenedNotes(types));
@@ -194,7 +190,7 @@ final class SafetensorsReader {
       Map.Entry<String, JsonNode> f = it.next();
       if (!f.getValue().isTextual()) {
         throw error(
-            file, "its __metadata__ entry " + Messages.key(f.getKey()) + " is not a string");
+            file, "its __metadata__ entry " + MessageText.key(f.getKey()) + " is not a string");
       }
       sb.append(sb.length() == 0 ? "" : ", ")
           .append(f.getKey())
@@ -203,12 +199,12 @@ final class SafetensorsReader {
     }
     return sb.length() == 0
         ? List.of()
-        : List.of("safetensors metadata: " + Messages.clip(sb.toString()));
+        : List.of("safetensors metadata: " + MessageText.clip(sb.toString()));
   }
 
   private static Entry entry(Path file, String key, JsonNode v, long dataLength)
       throws WeightFileException {
-    String what = "tensor " + Messages.key(key);
+    String what = "tensor " + MessageText.key(key);
     if (!v.isObject()) {
       throw error(file, what + " is described by " + v.getNodeType() + " instead of an object");
     }
@@ -226,7 +222,7 @@ final class SafetensorsReader {
                         file,
                         what
                             + " is of dtype "
-                            + Messages.clip(dtype.asText())
+                            + MessageText.clip(dtype.asText())
                             + ", which RepLens doesn't read (it reads "
                             + TensorType.allSafetensorsCodes()
                             + ")"));
@@ -297,9 +293,9 @@ final class SafetensorsReader {
         throw error(
             file,
             "tensors "
-                + Messages.key(previous.key())
+                + MessageText.key(previous.key())
                 + " and "
-                + Messages.key(e.key())
+                + MessageText.key(e.key())
                 + " overlap in the data; the file is forged or damaged");
       }
       if (e.begin() > at) {
@@ -335,6 +331,7 @@ final class SafetensorsReader {
   }
 
   private static WeightFileException error(Path file, String what) {
-    return new WeightFileException(file, "Can't read " + Messages.name(file) + ": " + what + ".");
+    return new WeightFileException(
+        file, "Can't read " + MessageText.name(file) + ": " + what + ".");
   }
 }

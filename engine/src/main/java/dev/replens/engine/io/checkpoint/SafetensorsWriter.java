@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.replens.engine.io.AtomicFiles;
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.Progress;
 import dev.replens.engine.io.WeightFileException;
 import java.io.IOException;
@@ -65,7 +66,7 @@ final class SafetensorsWriter {
     try {
       json = JSON.writeValueAsBytes(header);
     } catch (IOException e) {
-      throw new WeightFileException(file, "Can't write '" + file + "': " + Messages.cause(e), e);
+      throw new WeightFileException(file, "Can't write '" + file + "': " + MessageText.cause(e), e);
     }
     int padded = (json.length + 7) / 8 * 8;
     ByteBuffer head = ByteBuffer.allocate(8 + padded).order(ByteOrder.LITTLE_ENDIAN);

@@ -1,5 +1,6 @@
 package dev.replens.engine.io.checkpoint;
 
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.memory.MemoryBudget;
 import java.nio.file.Path;
@@ -21,7 +22,7 @@ final class TensorChecks {
         throw new WeightFileException(
             file,
             "Can't read "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
                 + what
                 + " has a negative size in its shape "
@@ -34,7 +35,7 @@ final class TensorChecks {
         throw new WeightFileException(
             file,
             "Can't read "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
                 + what
                 + " announces the impossible shape "
@@ -55,7 +56,7 @@ final class TensorChecks {
     var problem = budget.check(what, "tensors", type.typeName(), type.memorySize(), shape);
     if (problem.isPresent()) {
       throw new WeightFileException(
-          file, "Can't read " + Messages.name(file) + ": " + problem.get() + ".");
+          file, "Can't read " + MessageText.name(file) + ": " + problem.get() + ".");
     }
     double bytes = type.memorySize();
     for (long d : shape) {
@@ -65,7 +66,7 @@ final class TensorChecks {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " would take "
@@ -81,7 +82,7 @@ final class TensorChecks {
     var problem = budget.check("its tensors together", "checkpoints", "bytes", 1, bytes);
     if (problem.isPresent()) {
       throw new WeightFileException(
-          file, "Can't read " + Messages.name(file) + ": " + problem.get() + ".");
+          file, "Can't read " + MessageText.name(file) + ": " + problem.get() + ".");
     }
   }
 }

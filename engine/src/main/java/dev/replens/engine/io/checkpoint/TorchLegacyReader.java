@@ -1,5 +1,6 @@
 package dev.replens.engine.io.checkpoint;
 
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.Progress;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.checkpoint.RestrictedUnpickler.PickleException;
@@ -42,7 +43,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * {@code view_metadata} is None, or {@code (view_key, offset, size)} for a storage that is a slice
  * of another (written by PyTorch before 1.0). The pickles go through the {@link
- * RestrictedUnpickler}; the file is memory-mapped, so only the storages the state dict uses are
+ * RestrictedUnpickler}; a large file is memory-mapped, so only the storages the state dict uses are
  * copied, once, into their arrays.
  */
 final class TorchLegacyReader {
@@ -51,6 +52,9 @@ final class TorchLegacyReader {
   static final BigInteger MAGIC = new BigInteger("1950a86a20f9469cfc6c", 16);
 
   private static final long PROTOCOL_VERSION = 1001;
+
+  /** Files up to this size are read into memory at once; larger ones are memory-mapped. */
+  private static final long SMALL = 1 << 20;
 
   private TorchLegacyReader() {}
 
@@ -62,7 +66,7 @@ final class TorchLegacyReader {
         throw new WeightFileException(
             file,
             "Can't read "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": it is a legacy (pre-1.6) PyTorch checkpoint over 2 GB; re-save it with"
                 + " PyTorch 1.6 or later: torch.save(torch.load(f), g).");
       }
@@ -71,7 +75,7 @@ final class TorchLegacyReader {
       return read(file, buf, progress, budget);
     } catch (IOException e) {
       throw new WeightFileException(
-          file, "Can't read " + Messages.name(file) + ": " + Messages.cause(e) + ".", e);
+          file, "Can't read " + MessageText.name(file) + ": " + MessageText.cause(e) + ".", e);
     }
   }
 
@@ -86,7 +90,7 @@ final class TorchLegacyReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": it is a Python pickle but not a torch.save checkpoint (its magic number is"
               + " missing). RepLens reads state dicts saved with torch.save.");
     }
@@ -95,7 +99,7 @@ final class TorchLegacyReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": it is a legacy PyTorch checkpoint of protocol version "
               + RestrictedUnpickler.describe(version)
               + " (RepLens reads 1001); re-save it with PyTorch 1.6 or later:"
@@ -117,12 +121,14 @@ final class TorchLegacyReader {
     Set<String> used = new HashSet<>();
     TorchStateDict.storages(sel).forEach(s -> used.add(s.key()));
     Map<String, INDArray> storages = new LinkedHashMap<>();
+    Map<String, long[]> shapes = TorchStateDict.allocationShapes(sel);
     long[] done = {0};
     for (Object k : list.items) {
       String key = (String) k;
       TorchStorage s = roots.get(key);
       if (s == null) {
-        throw damaged(file, "it lists storage " + Messages.key(key) + " that no tensor declares");
+        throw damaged(
+            file, "it lists storage " + MessageText.key(key) + " that no tensor declares");
       }
       if (buf.remaining() < 8) {
         throw truncated(file, key);
@@ -132,7 +138,7 @@ final class TorchLegacyReader {
         throw damaged(
             file,
             "storage "
-                + Messages.key(key)
+                + MessageText.key(key)
                 + " holds "
                 + numel
                 + " elements where its tensors declare "
@@ -154,7 +160,7 @@ final class TorchLegacyReader {
             RawTensors.read(
                 RawTensors.of(data),
                 s.type(),
-                numel,
+                shapes.get(key),
                 order,
                 step -> {
                   done[0] += step;
@@ -163,12 +169,12 @@ final class TorchLegacyReader {
       } catch (EOFException e) {
         throw truncated(file, key);
       } catch (IOException e) {
-        throw damaged(file, "storage " + Messages.key(key) + " can't be read");
+        throw damaged(file, "storage " + MessageText.key(key) + " can't be read");
       }
     }
     for (String key : used) {
       if (!storages.containsKey(key)) {
-        throw damaged(file, "its tensors use storage " + Messages.key(key) + ", which it lacks");
+        throw damaged(file, "its tensors use storage " + MessageText.key(key) + ", which it lacks");
       }
     }
     return TorchStateDict.assemble(
@@ -220,7 +226,8 @@ final class TorchLegacyReader {
     TorchStorage whole = TorchStorage.whole(key, tt, numel);
     TorchStorage before = roots.putIfAbsent(key, whole);
     if (before != null && !before.equals(whole)) {
-      throw new PickleException("declares storage '" + Messages.clip(key) + "' twice, differently");
+      throw new PickleException(
+          "declares storage '" + MessageText.clip(key) + "' twice, differently");
     }
     Object view = t.items.get(5);
     if (view instanceof PyNone) {
@@ -236,21 +243,21 @@ final class TorchLegacyReader {
       return new TorchStorage(key, tt, numel, offset, viewSize);
     }
     throw new PickleException(
-        "holds a storage view of '" + Messages.clip(key) + "' outside the storage");
+        "holds a storage view of '" + MessageText.clip(key) + "' outside the storage");
   }
 
   private static WeightFileException truncated(Path file, String key) {
     return new WeightFileException(
         file,
         "Can't read "
-            + Messages.name(file)
+            + MessageText.name(file)
             + ": storage "
-            + Messages.key(key)
+            + MessageText.key(key)
             + " is cut off; the file is truncated.");
   }
 
   private static WeightFileException damaged(Path file, String what) {
     return new WeightFileException(
-        file, "Can't read " + Messages.name(file) + ": " + what + "; the file is damaged.");
+        file, "Can't read " + MessageText.name(file) + ": " + what + "; the file is damaged.");
   }
 }

@@ -1,5 +1,6 @@
 package dev.replens.engine.io.checkpoint;
 
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.checkpoint.RestrictedUnpickler.PyDict;
 import dev.replens.engine.memory.MemoryBudget;
@@ -55,9 +56,9 @@ final class TorchStateDict {
         throw new WeightFileException(
             file,
             "Can't read "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
-                + (path.isEmpty() ? "it holds " : "its entry " + Messages.key(path) + " holds ")
+                + (path.isEmpty() ? "it holds " : "its entry " + MessageText.key(path) + " holds ")
                 + RestrictedUnpickler.describe(current)
                 + ", not a state dict (a dict of tensors). Save one with"
                 + " torch.save(model.state_dict(), path).");
@@ -73,7 +74,7 @@ final class TorchStateDict {
       String at = path.isEmpty() ? wrapper : path + "/" + wrapper;
       notes.add(
           "read the state dict under "
-              + Messages.key(at)
+              + MessageText.key(at)
               + (beside.isEmpty() ? "" : " and skipped the entries beside it: " + list(beside)));
       current = d.items.get(wrapper);
       path = at;
@@ -98,9 +99,9 @@ final class TorchStateDict {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
-              + (path.isEmpty() ? "it" : "its entry " + Messages.key(path))
+              + (path.isEmpty() ? "it" : "its entry " + MessageText.key(path))
               + " holds no tensors"
               + (keys.isEmpty() ? "" : " (its keys: " + list(keys) + ")")
               + "; RepLens looks for a state dict at the top or under "
@@ -152,7 +153,7 @@ final class TorchStateDict {
   private static String list(List<String> names) {
     StringBuilder sb = new StringBuilder();
     for (int i = 0; i < Math.min(names.size(), MAX_LISTED); i++) {
-      sb.append(i == 0 ? "" : ", ").append(Messages.clip(names.get(i)));
+      sb.append(i == 0 ? "" : ", ").append(MessageText.clip(names.get(i)));
     }
     if (names.size() > MAX_LISTED) {
       sb.append(" and ").append(names.size() - MAX_LISTED).append(" more");
@@ -170,7 +171,7 @@ final class TorchStateDict {
     long tensorBytes = 0;
     for (Map.Entry<String, TorchTensorRef> e : sel.tensors().entrySet()) {
       TorchTensorRef t = e.getValue();
-      String what = "tensor " + Messages.key(e.getKey());
+      String what = "tensor " + MessageText.key(e.getKey());
       TorchStorage s = t.storage();
       long n = TensorChecks.elements(file, what, t.size());
       TensorChecks.fits(budget, file, what, s.type(), t.size());
@@ -181,7 +182,7 @@ final class TorchStateDict {
           throw new WeightFileException(
               file,
               "Can't read "
-                  + Messages.name(file)
+                  + MessageText.name(file)
                   + ": "
                   + what
                   + " (size "
@@ -201,7 +202,7 @@ final class TorchStateDict {
     }
     long storageBytes = 0;
     for (TorchStorage s : storages.values()) {
-      TensorChecks.fits(budget, file, "storage " + Messages.key(s.key()), s.type(), s.numel());
+      TensorChecks.fits(budget, file, "storage " + MessageText.key(s.key()), s.type(), s.numel());
       storageBytes += s.numel() * s.type().memorySize();
     }
     TensorChecks.totalFits(budget, file, storageBytes + tensorBytes);
@@ -222,7 +223,7 @@ final class TorchStateDict {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " has strides "
@@ -239,6 +240,42 @@ final class TorchStateDict {
   }
 
   /**
+   * The shape to read each storage in: the shape of its tensor when one tensor is the whole storage
+   * (the common case, which then needs no copy and no reshape), else one dimension.
+   */
+  static Map<String, long[]> allocationShapes(Selection sel) {
+    Map<String, Integer> uses = uses(sel);
+    Map<String, long[]> shapes = new HashMap<>();
+    for (TorchTensorRef t : sel.tensors().values()) {
+      TorchStorage s = t.storage();
+      shapes.put(s.key(), isWholeStorage(t, uses) ? t.size() : new long[] {s.numel()});
+    }
+    return shapes;
+  }
+
+  private static Map<String, Integer> uses(Selection sel) {
+    Map<String, Integer> uses = new HashMap<>();
+    sel.tensors().values().forEach(t -> uses.merge(t.storage().key(), 1, Integer::sum));
+    return uses;
+  }
+
+  /** Whether a tensor is its storage, start to end, in C order, and the only one on it. */
+  private static boolean isWholeStorage(TorchTensorRef t, Map<String, Integer> uses) {
+    long[] size = t.size();
+    long n = 1;
+    for (long d : size) {
+      n *= d;
+    }
+    TorchStorage s = t.storage();
+    return size.length > 0
+        && n > 0
+        && uses.get(s.key()) == 1
+        && s.viewOffset() + t.offset() == 0
+        && n == s.numel()
+        && RawTensors.isContiguous(size, t.stride());
+  }
+
+  /**
    * The checkpoint, with every tensor built from the storages read: a tensor that is its whole
    * storage, alone, keeps the storage's array; any other view is copied out of it.
    *
@@ -250,8 +287,7 @@ final class TorchStateDict {
       Selection sel,
       Map<String, INDArray> storages,
       List<String> readerNotes) {
-    Map<String, Integer> uses = new HashMap<>();
-    sel.tensors().values().forEach(t -> uses.merge(t.storage().key(), 1, Integer::sum));
+    Map<String, Integer> uses = uses(sel);
     Map<String, INDArray> tensors = new LinkedHashMap<>();
     Map<String, Number> scalars = new LinkedHashMap<>();
     Map<String, String> types = new LinkedHashMap<>();
@@ -273,11 +309,8 @@ final class TorchStateDict {
       INDArray a;
       if (n == 0) {
         a = org.nd4j.linalg.factory.Nd4j.create(s.type().memoryType(), size, 'c');
-      } else if (uses.get(s.key()) == 1
-          && offset == 0
-          && n == s.numel()
-          && RawTensors.isContiguous(size, t.stride())) {
-        a = storage.reshape('c', size);
+      } else if (isWholeStorage(t, uses)) {
+        a = storage; // read in the tensor's shape (allocationShapes)
       } else {
         a = RawTensors.copyView(storage, offset, size, t.stride());
       }

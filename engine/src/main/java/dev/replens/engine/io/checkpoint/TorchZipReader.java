@@ -1,5 +1,6 @@
 package dev.replens.engine.io.checkpoint;
 
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.Progress;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.checkpoint.RestrictedUnpickler.PickleException;
@@ -64,14 +65,14 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": it is not a readable zip archive ("
-              + Messages.cause(e)
+              + MessageText.cause(e)
               + "); it may be truncated or damaged.",
           e);
     } catch (IOException e) {
       throw new WeightFileException(
-          file, "Can't read " + Messages.name(file) + ": " + Messages.cause(e) + ".", e);
+          file, "Can't read " + MessageText.name(file) + ": " + MessageText.cause(e) + ".", e);
     }
   }
 
@@ -94,8 +95,10 @@ final class TorchZipReader {
     long total = TorchStateDict.check(file, sel, budget);
     Map<String, INDArray> storages = new LinkedHashMap<>();
     long[] done = {0};
+    Map<String, long[]> shapes = TorchStateDict.allocationShapes(sel);
     for (TorchStorage s : TorchStateDict.storages(sel)) {
-      storages.put(s.key(), storage(file, zip, root, s, order, done, total, progress));
+      storages.put(
+          s.key(), storage(file, zip, root, s, shapes.get(s.key()), order, done, total, progress));
     }
     Checkpoint c =
         TorchStateDict.assemble(file, CheckpointFormat.TORCH_ZIP, sel, storages, notes(order));
@@ -138,14 +141,14 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": it is a TorchScript model (torch.jit.save), not a state dict. Save its weights"
               + " with torch.save(torch.jit.load(f).state_dict(), path).");
     }
     throw new WeightFileException(
         file,
         "Can't read "
-            + Messages.name(file)
+            + MessageText.name(file)
             + ": it is a zip archive but not a torch.save checkpoint (it has no data.pkl)"
             + (npy ? "; it looks like a NumPy .npz, so name it .npz." : "."));
   }
@@ -164,9 +167,9 @@ final class TorchZipReader {
           throw new WeightFileException(
               file,
               "Can't read "
-                  + Messages.name(file)
+                  + MessageText.name(file)
                   + ": its byteorder entry says '"
-                  + Messages.clip(s.strip())
+                  + MessageText.clip(s.strip())
                   + "' instead of little or big; the file is damaged.");
     };
   }
@@ -179,11 +182,11 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " ("
-              + Messages.clip(e.getName())
+              + MessageText.clip(e.getName())
               + ") declares "
               + MemoryBudget.format(declared)
               + ", more than the "
@@ -201,11 +204,11 @@ final class TorchZipReader {
         throw new WeightFileException(
             file,
             "Can't read "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
                 + what
                 + " ("
-                + Messages.clip(e.getName())
+                + MessageText.clip(e.getName())
                 + ") holds more data than its declared "
                 + declared
                 + " bytes; the archive is forged (a zip bomb?) and was not inflated further.");
@@ -217,24 +220,24 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " ("
-              + Messages.clip(e.getName())
+              + MessageText.clip(e.getName())
               + ") is cut off; the file is truncated.",
           ex);
     } catch (IOException ex) {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " ("
-              + Messages.clip(e.getName())
+              + MessageText.clip(e.getName())
               + ") is damaged ("
-              + Messages.cause(ex)
+              + MessageText.cause(ex)
               + ").",
           ex);
     }
@@ -245,9 +248,9 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": entry "
-              + Messages.key(e.getName())
+              + MessageText.key(e.getName())
               + " is damaged (its CRC-32 doesn't match); download or copy the file again.");
     }
   }
@@ -276,7 +279,7 @@ final class TorchZipReader {
     if (before != null && !before.equals(s)) {
       throw new PickleException(
           "declares storage '"
-              + Messages.clip(key)
+              + MessageText.clip(key)
               + "' twice, as "
               + before.type().typeName()
               + " ×"
@@ -294,6 +297,7 @@ final class TorchZipReader {
       ZipFile zip,
       String root,
       TorchStorage s,
+      long[] shape,
       ByteOrder order,
       long[] done,
       long total,
@@ -302,12 +306,12 @@ final class TorchZipReader {
     String name = root + "data/" + s.key();
     ZipEntry e = zip.getEntry(name);
     long expected = s.numel() * s.type().size();
-    String what = "storage " + Messages.key(name);
+    String what = "storage " + MessageText.key(name);
     if (e == null) {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": its pickle refers to "
               + what
               + ", which the archive doesn't have; the file is truncated or damaged.");
@@ -316,7 +320,7 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " is "
@@ -335,7 +339,7 @@ final class TorchZipReader {
           RawTensors.read(
               RawTensors.of(in, crc),
               s.type(),
-              s.numel(),
+              shape,
               order,
               step -> {
                 done[0] += step;
@@ -345,7 +349,7 @@ final class TorchZipReader {
         throw new WeightFileException(
             file,
             "Can't read "
-                + Messages.name(file)
+                + MessageText.name(file)
                 + ": "
                 + what
                 + " holds more than its declared "
@@ -358,7 +362,7 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " is cut off before its "
@@ -369,11 +373,11 @@ final class TorchZipReader {
       throw new WeightFileException(
           file,
           "Can't read "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": "
               + what
               + " is damaged ("
-              + Messages.cause(ex)
+              + MessageText.cause(ex)
               + ").",
           ex);
     }
@@ -385,9 +389,9 @@ final class TorchZipReader {
       return new WeightFileException(
           file,
           "Refused to load "
-              + Messages.name(file)
+              + MessageText.name(file)
               + ": its pickle ("
-              + Messages.clip(pickle)
+              + MessageText.clip(pickle)
               + ") names the Python global '"
               + e.refusedGlobal()
               + "', which a state dict never needs and which could run code; nothing in the"
@@ -398,9 +402,9 @@ final class TorchZipReader {
     return new WeightFileException(
         file,
         "Can't read "
-            + Messages.name(file)
+            + MessageText.name(file)
             + ": its pickle ("
-            + Messages.clip(pickle)
+            + MessageText.clip(pickle)
             + ") "
             + e.getMessage()
             + ".",

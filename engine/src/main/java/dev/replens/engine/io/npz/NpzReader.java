@@ -1,5 +1,6 @@
 package dev.replens.engine.io.npz;
 
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.npz.NpyHeader.NpyFormatException;
 import dev.replens.engine.memory.MemoryBudget;
@@ -89,7 +90,7 @@ public final class NpzReader {
               "'"
                   + file.getFileName()
                   + "' holds '"
-                  + e.getName()
+                  + MessageText.clip(e.getName())
                   + "', which is not an .npy array; an .npz file holds only .npy arrays.");
         }
         String name = e.getName().substring(0, e.getName().length() - ".npy".length());
@@ -108,12 +109,12 @@ public final class NpzReader {
           "'"
               + file.getFileName()
               + "' is not a readable .npz file: it can't be opened as a zip archive ("
-              + e.getMessage()
+              + MessageText.cause(e)
               + "). It may be truncated, or not an .npz file at all.",
           e);
     } catch (IOException e) {
       throw new WeightFileException(
-          file, "Can't read '" + file.getFileName() + "': " + e.getMessage(), e);
+          file, "Can't read '" + file.getFileName() + "': " + MessageText.cause(e), e);
     }
     LOG.debug(
         "read {}: {} arrays, {} 0-d entries", file.getFileName(), arrays.size(), scalars.size());
@@ -150,7 +151,9 @@ public final class NpzReader {
     } catch (IOException ex) {
       // CRC mismatches, bad deflate data and cut-off entries all end up here.
       throw new WeightFileException(
-          file, entry(file, name) + " is damaged and can't be read (" + ex.getMessage() + ").", ex);
+          file,
+          entry(file, name) + " is damaged and can't be read (" + MessageText.cause(ex) + ").",
+          ex);
     }
   }
 
@@ -223,7 +226,9 @@ public final class NpzReader {
       a = Nd4j.createNpyFromByteArray(normalized);
     } catch (RuntimeException ex) {
       throw new WeightFileException(
-          file, entry(file, name) + " can't be read as an array (" + ex.getMessage() + ").", ex);
+          file,
+          entry(file, name) + " can't be read as an array (" + MessageText.cause(ex) + ").",
+          ex);
     }
     if (NpyType.of(a.dataType()).orElse(null) != type || !Arrays.equals(a.shape(), h.shape())) {
       throw new WeightFileException(
@@ -277,6 +282,6 @@ public final class NpzReader {
   }
 
   private static String entry(Path file, String name) {
-    return "Entry '" + name + "' of '" + file.getFileName() + "'";
+    return "Entry '" + MessageText.clip(name) + "' of " + MessageText.name(file);
   }
 }

@@ -1,19 +1,22 @@
-package dev.replens.engine.io.checkpoint;
+package dev.replens.engine.io;
 
 import java.nio.file.Path;
 
-/** Pieces of the one-line messages the checkpoint readers and writers give. */
-final class Messages {
+/**
+ * Pieces of the one-line messages that weight-file readers and writers give: text taken from a file
+ * is made safe to show on one line before it goes into a message.
+ */
+public final class MessageText {
 
   private static final int MAX = 120;
 
-  private Messages() {}
+  private MessageText() {}
 
   /**
    * Text taken from a file (a key, a global's name), safe to put into a one-line message: control
    * characters are escaped and anything beyond 120 characters is cut.
    */
-  static String clip(String s) {
+  public static String clip(String s) {
     StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX) + 8);
     for (int i = 0; i < s.length() && sb.length() < MAX; i++) {
       char c = s.charAt(i);
@@ -31,18 +34,18 @@ final class Messages {
   }
 
   /** A file's name in quotes, as messages name it. */
-  static String name(Path file) {
+  public static String name(Path file) {
     Path n = file.getFileName();
     return "'" + clip(n == null ? file.toString() : n.toString()) + "'";
   }
 
   /** A key in quotes. */
-  static String key(String key) {
+  public static String key(String key) {
     return "'" + clip(key) + "'";
   }
 
   /** A low-level error's own message, on one line, for the end of ours. */
-  static String cause(Throwable e) {
+  public static String cause(Throwable e) {
     String m = e.getMessage();
     return clip(m == null || m.isBlank() ? e.getClass().getSimpleName() : m.strip());
   }
