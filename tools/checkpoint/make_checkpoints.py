@@ -37,6 +37,7 @@ import collections
 import io
 import json
 import os
+import pickle
 import struct
 import subprocess
 import sys
@@ -213,7 +214,54 @@ def write(out, name, data):
 def torch_bytes(obj, **kwargs):
     buf = io.BytesIO()
     torch.save(obj, buf, **kwargs)
-    return buf.getvalue()
+    data = buf.getvalue()
+    if kwargs.get("_use_new_zipfile_serialization", True) is False:
+        data = stable_legacy_keys(data)
+    return data
+
+
+def stable_legacy_keys(data):
+    """The legacy format names storages by memory address and writes them in
+    the sorted order of those names. Renames them 1000, 1001 ... in the order
+    the pickle first uses them and writes them in that order, so that the file
+    is the same every run."""
+    f = io.BytesIO(data)
+    for _ in range(3):  # magic number, protocol version, sys_info
+        pickle.load(f)
+    first_use, element_size = [], {}
+
+    class Keys(pickle.Unpickler):
+        def persistent_load(self, pid):
+            if pid[2] not in element_size:
+                first_use.append(pid[2])
+                element_size[pid[2]] = torch._utils._element_size(pid[1].dtype)
+            return None
+
+        def find_class(self, module, name):
+            # inert stand-ins, never the real object (evil_legacy.pth names
+            # posix.system); the storage classes only name an element type
+            if (module, name) == ("collections", "OrderedDict"):
+                return collections.OrderedDict
+            if module == "torch" and name.endswith("Storage"):
+                return getattr(torch, name)
+            return lambda *a, **k: None
+
+    Keys(f).load()
+    main_end = f.tell()
+    listed = pickle.load(f)
+    blocks = {}
+    for k in listed:
+        numel = struct.unpack("<q", f.read(8))[0]
+        blocks[k] = struct.pack("<q", numel) + f.read(numel * element_size[k])
+    rest = f.read()
+    names = {k: str(1000 + i) for i, k in enumerate(first_use)}
+    head = data[:main_end]
+    for old, new in names.items():
+        o, n = old.encode(), new.encode()
+        head = head.replace(b"X" + struct.pack("<I", len(o)) + o,
+                            b"X" + struct.pack("<I", len(n)) + n)
+    keys = pickle.dumps([names[k] for k in first_use], protocol=2)
+    return head + keys + b"".join(blocks[k] for k in first_use) + rest
 
 
 def rezip(data, root):
@@ -413,6 +461,11 @@ def make_fixtures(out):
         (k, torch.nn.Parameter(v, requires_grad=v.is_floating_point()))
         for k, v in sd32.items())
     write(out, "parameters.pth", torch_bytes(params))
+
+    # --- what users save instead of a state dict
+    write(out, "whole_model.pth", torch_bytes(Net()))
+    write(out, "single_tensor.pth", torch_bytes(torch.ones(2, 2)))
+    write(out, "optimizer_only.pth", torch_bytes({"epoch": 1, "optimizer": opt.state_dict()}))
 
     # --- views and shared storages
     views = views_state_dict()

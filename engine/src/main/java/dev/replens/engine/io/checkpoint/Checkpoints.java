@@ -24,7 +24,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads and writes state dicts in every format RepLens knows ({@link CheckpointFormat}). Reading
- * tells the format from the file's first bytes, not its name; writing takes it from the name.
+ * tells the format from the file's first bytes, not its name (a file named {@code .safetensors}
+ * whose bytes say nothing is read as safetensors, to say what is wrong with it); writing takes it
+ * from the name.
  *
  * <p>Every failure, whatever the file holds, is a {@link WeightFileException} with a one-line
  * message naming the file and what is wrong; nothing else escapes.

@@ -252,10 +252,10 @@ final class RestrictedUnpickler {
         case 'X' -> push(utf8(bytes(length(4)))); // BINUNICODE
         case 0x8c -> push(utf8(bytes(u8()))); // SHORT_BINUNICODE
         case 0x8d -> push(utf8(bytes(length(8)))); // BINUNICODE8
-        case 'V' -> push(rawUnicodeEscape(line())); // UNICODE
+        case 'V' -> push(rawUnicodeEscape(latin1Line())); // UNICODE
         case 'T' -> push(python2String(bytes(length(4)))); // BINSTRING
         case 'U' -> push(python2String(bytes(u8()))); // SHORT_BINSTRING
-        case 'S' -> push(python2String(quotedString(line()))); // STRING
+        case 'S' -> push(python2String(quotedString(latin1Line()))); // STRING
         case 'B' -> push(new PyBytes(bytes(length(4)))); // BINBYTES
         case 'C' -> push(new PyBytes(bytes(u8()))); // SHORT_BINBYTES
         case 0x8e, 0x96 -> push(new PyBytes(bytes(length(8)))); // BINBYTES8, BYTEARRAY8
@@ -723,6 +723,15 @@ final class RestrictedUnpickler {
   }
 
   private String line() throws PickleException {
+    return new String(lineBytes(), StandardCharsets.UTF_8);
+  }
+
+  /** A text line whose bytes stand for themselves (raw-unicode-escape, Python 2 strings). */
+  private String latin1Line() throws PickleException {
+    return new String(lineBytes(), StandardCharsets.ISO_8859_1);
+  }
+
+  private byte[] lineBytes() throws PickleException {
     int start = in.position();
     int limit = Math.min(in.limit(), start + MAX_LINE);
     for (int i = start; i < limit; i++) {
@@ -730,7 +739,7 @@ final class RestrictedUnpickler {
         byte[] b = new byte[i - start];
         in.get(b);
         in.get();
-        return new String(b, StandardCharsets.UTF_8);
+        return b;
       }
     }
     if (limit == in.limit()) {
@@ -839,8 +848,7 @@ final class RestrictedUnpickler {
     for (int i = 0; i < body.length(); i++) {
       char c = body.charAt(i);
       if (c != '\\') {
-        byte[] b = String.valueOf(c).getBytes(StandardCharsets.UTF_8);
-        out.write(b, 0, b.length);
+        out.write(c & 0xff); // the line was read as latin-1: one char per byte
         continue;
       }
       if (++i >= body.length()) {

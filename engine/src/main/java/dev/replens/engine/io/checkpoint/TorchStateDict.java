@@ -70,7 +70,7 @@ final class TorchStateDict {
       List<String> beside = new ArrayList<>();
       d.items.keySet().stream()
           .filter(k -> !wrapper.equals(k))
-          .forEach(k -> beside.add(String.valueOf(k)));
+          .forEach(k -> beside.add(k instanceof String s ? s : RestrictedUnpickler.describe(k)));
       String at = path.isEmpty() ? wrapper : path + "/" + wrapper;
       notes.add(
           "read the state dict under "
@@ -87,7 +87,7 @@ final class TorchStateDict {
         tensors.put(k, t);
       } else {
         skipped.add(
-            (e.getKey() instanceof String k ? k : String.valueOf(e.getKey()))
+            (e.getKey() instanceof String k ? k : RestrictedUnpickler.describe(e.getKey()))
                 + " ("
                 + RestrictedUnpickler.describe(e.getValue())
                 + ")");
@@ -95,7 +95,9 @@ final class TorchStateDict {
     }
     if (tensors.isEmpty()) {
       List<String> keys = new ArrayList<>();
-      sd.items.keySet().forEach(k -> keys.add(String.valueOf(k)));
+      sd.items
+          .keySet()
+          .forEach(k -> keys.add(k instanceof String s ? s : RestrictedUnpickler.describe(k)));
       throw new WeightFileException(
           file,
           "Can't read "
@@ -106,7 +108,7 @@ final class TorchStateDict {
               + (keys.isEmpty() ? "" : " (its keys: " + list(keys) + ")")
               + "; RepLens looks for a state dict at the top or under "
               + String.join(", ", WRAPPER_KEYS)
-              + ".");
+              + ". Save one with torch.save(model.state_dict(), path).");
     }
     if (!skipped.isEmpty()) {
       notes.add(

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.nd4j.linalg.api.buffer.DataType;
 
@@ -111,6 +112,18 @@ class TorchZipReaderTest {
         .containsExactly(
             "removed the prefix 'module.' from every key (DistributedDataParallel/DataParallel"
                 + " adds it)");
+  }
+
+  @ParameterizedTest
+  @CsvSource(
+      delimiter = '|',
+      value = {
+        "whole_model.pth | names the Python global '__main__.Net'",
+        "single_tensor.pth | it holds a tensor, not a state dict (a dict of tensors)",
+        "optimizer_only.pth | it holds no tensors (its keys: epoch, optimizer)"
+      })
+  void whatIsNotAStateDictIsSaidInOneLine(String name, String why) {
+    assertThat(CheckpointSecurityTest.refusal(name)).contains(why).contains("state_dict()");
   }
 
   @Test
