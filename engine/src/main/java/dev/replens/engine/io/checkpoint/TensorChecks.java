@@ -14,10 +14,45 @@ final class TensorChecks {
 
   private TensorChecks() {}
 
-  /** The number of elements of a shape, refusing one whose product overflows. */
+  /** ND4J's largest rank. */
+  static final int MAX_RANK = 32;
+
+  /**
+   * The number of elements of a shape, refusing one whose product overflows, with more than 32
+   * dimensions, or with a dimension no array could have (over {@link RawTensors#MAX_BYTES}), even
+   * if another is 0.
+   */
   static long elements(Path file, String what, long[] shape) throws WeightFileException {
+    if (shape.length > MAX_RANK) {
+      throw new WeightFileException(
+          file,
+          "Can't read "
+              + MessageText.name(file)
+              + ": "
+              + what
+              + " has "
+              + shape.length
+              + " dimensions; RepLens reads up to "
+              + MAX_RANK
+              + ".");
+    }
     long n = 1;
     for (long d : shape) {
+      if (d > RawTensors.MAX_BYTES) {
+        throw new WeightFileException(
+            file,
+            "Can't read "
+                + MessageText.name(file)
+                + ": "
+                + what
+                + " announces a dimension of "
+                + d
+                + " in its shape "
+                + Arrays.toString(shape)
+                + "; RepLens reads arrays up to "
+                + MemoryBudget.format(RawTensors.MAX_BYTES)
+                + ".");
+      }
       if (d < 0) {
         throw new WeightFileException(
             file,

@@ -144,10 +144,10 @@ final class TorchLegacyReader {
                 + " elements where its tensors declare "
                 + s.numel());
       }
-      long bytes = numel * s.type().size();
-      if (bytes > buf.remaining()) {
+      if (numel > buf.remaining() / s.type().size()) {
         throw truncated(file, key);
       }
+      long bytes = numel * s.type().size();
       ByteBuffer data = buf.slice().order(ByteOrder.LITTLE_ENDIAN);
       data.limit((int) bytes);
       buf.position(buf.position() + (int) bytes);
