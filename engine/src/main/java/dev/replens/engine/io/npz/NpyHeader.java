@@ -1,5 +1,6 @@
 package dev.replens.engine.io.npz;
 
+import dev.replens.engine.io.MessageText;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -95,11 +96,12 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffse
     if (!d.find()) {
       throw new NpyFormatException(
           text.contains("descr")
-              ? "holds a structured (record) array, not a plain numeric array: " + text.strip()
-              : "has a malformed header (no 'descr'): " + text.strip());
+              ? "holds a structured (record) array, not a plain numeric array: "
+                  + MessageText.clip(text.strip())
+              : "has a malformed header (no 'descr'): " + MessageText.clip(text.strip()));
     }
     if (!f.find() || !s.find()) {
-      throw new NpyFormatException("has a malformed header: " + text.strip());
+      throw new NpyFormatException("has a malformed header: " + MessageText.clip(text.strip()));
     }
     List<Long> dims = new ArrayList<>();
     for (String part : s.group(1).split(",")) {
@@ -118,7 +120,7 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffse
         dims.add(v);
       } catch (NumberFormatException e) {
         throw new NpyFormatException(
-            "has a malformed shape '(" + s.group(1) + ")' in its header", e);
+            "has a malformed shape '(" + MessageText.clip(s.group(1)) + ")' in its header", e);
       }
     }
     long[] shape = dims.stream().mapToLong(Long::longValue).toArray();

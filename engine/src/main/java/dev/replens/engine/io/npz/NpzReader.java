@@ -1,9 +1,13 @@
 package dev.replens.engine.io.npz;
 
+import dev.replens.engine.io.MessageText;
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.npz.NpyHeader.NpyFormatException;
+import dev.replens.engine.memory.MemoryBudget;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -33,7 +37,11 @@ import org.slf4j.LoggerFactory;
  * Nd4j#createNpyFromByteArray}).
  *
  * <p>Supported element types: float32, float64, int32, int64, in either byte order. 0-d entries are
- * skipped and listed in {@link NpzArchive#scalars()}.
+ * kept apart, in {@link NpzArchive#scalars()} and {@link NpzArchive#scalarValues()}.
+ *
+ * <p>No entry is inflated beyond the size the archive declares for it, and none larger than the
+ * memory budget is read at all: an archive whose deflated entry inflates past its declared size (a
+ * zip bomb) is refused after reading one byte more than declared.
  */
 public final class NpzReader {
 
@@ -49,6 +57,17 @@ public final class NpzReader {
    *     the message names the file and the entry
    */
   public static NpzArchive read(Path file) throws WeightFileException {
+    return read(file, MemoryBudget.ofThisMachine());
+  }
+
+  /**
+   * Reads every array of an {@code .npz} file, refusing any entry over the budget before it is
+   * read.
+   *
+   * @throws WeightFileException as {@link #read(Path)}, and for an entry over the budget or larger
+   *     than the archive declares
+   */
+  public static NpzArchive read(Path file, MemoryBudget budget) throws WeightFileException {
     if (!Files.exists(file)) {
       throw new WeightFileException(file, "The weight file '" + file + "' doesn't exist.");
     }
@@ -57,6 +76,7 @@ public final class NpzReader {
     }
     Map<String, INDArray> arrays = new LinkedHashMap<>();
     Set<String> scalars = new LinkedHashSet<>();
+    Map<String, Number> values = new LinkedHashMap<>();
     try (ZipFile zip = new ZipFile(file.toFile())) {
       Enumeration<? extends ZipEntry> entries = zip.entries();
       while (entries.hasMoreElements()) {
@@ -70,16 +90,17 @@ public final class NpzReader {
               "'"
                   + file.getFileName()
                   + "' holds '"
-                  + e.getName()
+                  + MessageText.clip(e.getName())
                   + "', which is not an .npy array; an .npz file holds only .npy arrays.");
         }
         String name = e.getName().substring(0, e.getName().length() - ".npy".length());
-        byte[] bytes = readEntry(file, zip, e, name);
-        Optional<INDArray> a = decode(file, name, bytes);
-        if (a.isPresent()) {
-          arrays.put(name, a.get());
+        byte[] bytes = readEntry(file, zip, e, name, budget);
+        Decoded d = decode(file, name, bytes);
+        if (d.array() != null) {
+          arrays.put(name, d.array());
         } else {
           scalars.add(name);
+          values.put(name, d.scalar());
         }
       }
     } catch (ZipException e) {
@@ -88,35 +109,59 @@ public final class NpzReader {
           "'"
               + file.getFileName()
               + "' is not a readable .npz file: it can't be opened as a zip archive ("
-              + e.getMessage()
+              + MessageText.cause(e)
               + "). It may be truncated, or not an .npz file at all.",
           e);
     } catch (IOException e) {
       throw new WeightFileException(
-          file, "Can't read '" + file.getFileName() + "': " + e.getMessage(), e);
+          file, "Can't read '" + file.getFileName() + "': " + MessageText.cause(e), e);
     }
     LOG.debug(
-        "read {}: {} arrays, {} 0-d entries skipped",
-        file.getFileName(),
-        arrays.size(),
-        scalars.size());
-    return new NpzArchive(file, arrays, scalars);
+        "read {}: {} arrays, {} 0-d entries", file.getFileName(), arrays.size(), scalars.size());
+    return new NpzArchive(file, arrays, scalars, values);
   }
 
-  private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, String name)
+  private static byte[] readEntry(
+      Path file, ZipFile zip, ZipEntry e, String name, MemoryBudget budget)
       throws WeightFileException {
+    long declared = e.getSize();
+    Optional<String> tooBig =
+        budget.check(entry(file, name), "arrays", "bytes", 1, Math.max(declared, 0));
+    if (tooBig.isPresent() || declared > Integer.MAX_VALUE - 64) {
+      throw new WeightFileException(
+          file,
+          tooBig.orElse(entry(file, name) + " is over 2 GB, more than RepLens reads in one array")
+              + ".");
+    }
     try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
+      if (declared < 0) {
+        return in.readAllBytes();
+      }
+      byte[] bytes = in.readNBytes((int) declared);
+      if (in.read() != -1) {
+        throw new WeightFileException(
+            file,
+            entry(file, name)
+                + " holds more data than the "
+                + declared
+                + " bytes the archive declares; the archive is forged (a zip bomb?) and was not"
+                + " inflated further.");
+      }
+      return bytes;
     } catch (IOException ex) {
       // CRC mismatches, bad deflate data and cut-off entries all end up here.
       throw new WeightFileException(
-          file, entry(file, name) + " is damaged and can't be read (" + ex.getMessage() + ").", ex);
+          file,
+          entry(file, name) + " is damaged and can't be read (" + MessageText.cause(ex) + ").",
+          ex);
     }
   }
 
-  /** The array, or empty for a 0-d entry. */
-  static Optional<INDArray> decode(Path file, String name, byte[] bytes)
-      throws WeightFileException {
+  /** An entry: an array, or the value of a 0-d entry. */
+  record Decoded(INDArray array, Number scalar) {}
+
+  /** The array, or the value of a 0-d entry. */
+  static Decoded decode(Path file, String name, byte[] bytes) throws WeightFileException {
     NpyHeader h;
     try {
       h = NpyHeader.parse(bytes);
@@ -170,10 +215,10 @@ public final class NpzReader {
               + " bytes follow.");
     }
     if (h.shape().length == 0) {
-      return Optional.empty();
+      return new Decoded(null, scalar(bytes, h.dataOffset(), type, order == '>'));
     }
     if (count == 0) {
-      return Optional.of(Nd4j.create(type.dataType(), h.shape(), 'c'));
+      return new Decoded(Nd4j.create(type.dataType(), h.shape(), 'c'), null);
     }
     byte[] normalized = normalize(bytes, h, type, order == '>');
     INDArray a;
@@ -181,7 +226,9 @@ public final class NpzReader {
       a = Nd4j.createNpyFromByteArray(normalized);
     } catch (RuntimeException ex) {
       throw new WeightFileException(
-          file, entry(file, name) + " can't be read as an array (" + ex.getMessage() + ").", ex);
+          file,
+          entry(file, name) + " can't be read as an array (" + MessageText.cause(ex) + ").",
+          ex);
     }
     if (NpyType.of(a.dataType()).orElse(null) != type || !Arrays.equals(a.shape(), h.shape())) {
       throw new WeightFileException(
@@ -197,7 +244,19 @@ public final class NpzReader {
               + Arrays.toString(h.shape())
               + ".");
     }
-    return Optional.of(a);
+    return new Decoded(a, null);
+  }
+
+  private static Number scalar(byte[] bytes, int offset, NpyType type, boolean bigEndian) {
+    ByteBuffer b =
+        ByteBuffer.wrap(bytes, offset, type.size())
+            .order(bigEndian ? ByteOrder.BIG_ENDIAN : ByteOrder.LITTLE_ENDIAN);
+    return switch (type) {
+      case FLOAT32 -> b.getFloat();
+      case FLOAT64 -> b.getDouble();
+      case INT32 -> b.getInt();
+      case INT64 -> b.getLong();
+    };
   }
 
   /**
@@ -223,6 +282,6 @@ public final class NpzReader {
   }
 
   private static String entry(Path file, String name) {
-    return "Entry '" + name + "' of '" + file.getFileName() + "'";
+    return "Entry '" + MessageText.clip(name) + "' of " + MessageText.name(file);
   }
 }

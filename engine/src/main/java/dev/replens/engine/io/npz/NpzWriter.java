@@ -1,15 +1,10 @@
 package dev.replens.engine.io.npz;
 
+import dev.replens.engine.io.AtomicFiles;
 import dev.replens.engine.io.WeightFileException;
-import java.io.BufferedOutputStream;
-import java.io.IOException;
-import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.Map;
 import java.util.zip.CRC32;
@@ -24,8 +19,8 @@ import org.slf4j.LoggerFactory;
  * {@code <name>.npy} entry per array (NumPy format 1.0, little-endian, C order), as {@code
  * numpy.savez} writes it.
  *
- * <p>The file is written atomically: into a temporary file next to the target, which is then moved
- * over it. A failed or interrupted write never leaves a half-written {@code .npz} behind.
+ * <p>The file is written atomically ({@link AtomicFiles}): a failed or interrupted write never
+ * leaves a half-written {@code .npz} behind.
  */
 public final class NpzWriter {
 
@@ -43,50 +38,26 @@ public final class NpzWriter {
    */
   public static void write(Path file, Map<String, INDArray> arrays) throws WeightFileException {
     arrays.forEach(NpzWriter::checkWritable);
-    Path target = file.toAbsolutePath();
-    Path dir = target.getParent();
-    if (dir == null || !Files.isDirectory(dir)) {
-      throw new WeightFileException(
-          file, "Can't write '" + file + "': the folder '" + dir + "' doesn't exist.");
-    }
-    Path tmp = null;
-    try {
-      tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
-      try (OutputStream os = new BufferedOutputStream(Files.newOutputStream(tmp));
-          ZipOutputStream zip = new ZipOutputStream(os)) {
-        for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
-          byte[] npy = encode(e.getValue());
-          ZipEntry z = new ZipEntry(e.getKey() + ".npy");
-          z.setMethod(ZipEntry.STORED);
-          z.setSize(npy.length);
-          z.setCompressedSize(npy.length);
-          CRC32 crc = new CRC32();
-          crc.update(npy);
-          z.setCrc(crc.getValue());
-          zip.putNextEntry(z);
-          zip.write(npy);
-          zip.closeEntry();
-        }
-      }
-      try {
-        Files.move(
-            tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-      }
-      tmp = null;
-      LOG.debug("wrote {} arrays to {}", arrays.size(), target);
-    } catch (IOException e) {
-      throw new WeightFileException(file, "Can't write '" + file + "': " + e.getMessage(), e);
-    } finally {
-      if (tmp != null) {
-        try {
-          Files.deleteIfExists(tmp);
-        } catch (IOException e) {
-          LOG.warn("could not delete the temporary file {}", tmp, e);
-        }
-      }
-    }
+    AtomicFiles.write(
+        file,
+        os -> {
+          ZipOutputStream zip = new ZipOutputStream(os);
+          for (Map.Entry<String, INDArray> e : arrays.entrySet()) {
+            byte[] npy = encode(e.getValue());
+            ZipEntry z = new ZipEntry(e.getKey() + ".npy");
+            z.setMethod(ZipEntry.STORED);
+            z.setSize(npy.length);
+            z.setCompressedSize(npy.length);
+            CRC32 crc = new CRC32();
+            crc.update(npy);
+            z.setCrc(crc.getValue());
+            zip.putNextEntry(z);
+            zip.write(npy);
+            zip.closeEntry();
+          }
+          zip.finish();
+        });
+    LOG.debug("wrote {} arrays to {}", arrays.size(), file.toAbsolutePath());
   }
 
   /** One array as the bytes of an {@code .npy} file. */
