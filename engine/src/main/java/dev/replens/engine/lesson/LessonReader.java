@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.replens.engine.io.DesignFormatException;
+import dev.replens.engine.io.TextFiles;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Branch;
@@ -23,8 +24,6 @@ import dev.replens.engine.train.TrainingForms;
 import dev.replens.engine.vae.TestFunction;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -76,15 +75,29 @@ public final class LessonReader {
     this.source = source;
   }
 
-  /** Reads a lesson file. */
+  /** Reads a lesson file (UTF-8, at most {@link TextFiles#MAX_BYTES}). */
   public static Lesson read(Path file) throws IOException, LessonFormatException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+    String source = file.getFileName().toString();
+    try {
+      return parse(TextFiles.read(file), source);
+    } catch (TextFiles.BadTextException e) {
+      throw textError(source, e);
+    }
   }
 
   /** Reads a lesson from a stream (e.g. a bundled lesson); {@code source} names it in messages. */
   public static Lesson read(InputStream in, String source)
       throws IOException, LessonFormatException {
-    return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), source);
+    try {
+      return parse(TextFiles.read(in), source);
+    } catch (TextFiles.BadTextException e) {
+      throw textError(source, e);
+    }
+  }
+
+  private static LessonFormatException textError(String source, TextFiles.BadTextException e) {
+    TextFiles.Problem p = e.problem();
+    return new LessonFormatException(source, p.line(), p.column(), 0, null, "", p.problem());
   }
 
   /** Parses lesson JSON; {@code source} names it in messages. */
@@ -927,6 +940,9 @@ public final class LessonReader {
       }
       if (!v.isNumber()) {
         throw fail(field, "\"" + field + "\" must be a number");
+      }
+      if (!Double.isFinite(v.asDouble())) {
+        throw fail(field, "\"" + field + "\" must be a finite number; this one overflows");
       }
       return v.asDouble();
     }

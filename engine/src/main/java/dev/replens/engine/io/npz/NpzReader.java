@@ -2,6 +2,7 @@ package dev.replens.engine.io.npz;
 
 import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.npz.NpyHeader.NpyFormatException;
+import dev.replens.engine.memory.MemoryBudget;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -74,6 +75,15 @@ public final class NpzReader {
                   + "', which is not an .npy array; an .npz file holds only .npy arrays.");
         }
         String name = e.getName().substring(0, e.getName().length() - ".npy".length());
+        if (arrays.containsKey(name) || scalars.contains(name)) {
+          throw new WeightFileException(
+              file,
+              "'"
+                  + file.getFileName()
+                  + "' holds two entries named '"
+                  + e.getName()
+                  + "'; an .npz file holds each array once.");
+        }
         byte[] bytes = readEntry(file, zip, e, name);
         Optional<INDArray> a = decode(file, name, bytes);
         if (a.isPresent()) {
@@ -94,6 +104,17 @@ public final class NpzReader {
     } catch (IOException e) {
       throw new WeightFileException(
           file, "Can't read '" + file.getFileName() + "': " + e.getMessage(), e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // The JDK's zip classes throw these for entry names that are not valid UTF-8, and for
+      // headers whose sizes contradict each other.
+      throw new WeightFileException(
+          file,
+          "'"
+              + file.getFileName()
+              + "' is not a readable .npz file: its zip directory is damaged ("
+              + e.getMessage()
+              + ").",
+          e);
     }
     LOG.debug(
         "read {}: {} arrays, {} 0-d entries skipped",
@@ -103,15 +124,99 @@ public final class NpzReader {
     return new NpzArchive(file, arrays, scalars);
   }
 
+  /**
+   * The bytes of an entry: its header first, so that the size it announces is checked against the
+   * memory budget before its data are read, then at most that many data bytes. A forged header or a
+   * zip bomb costs no more than the data really there.
+   */
   private static byte[] readEntry(Path file, ZipFile zip, ZipEntry e, String name)
       throws WeightFileException {
     try (InputStream in = zip.getInputStream(e)) {
-      return in.readAllBytes();
+      byte[] prefix = in.readNBytes(NpyHeader.PREFIX);
+      int headerEnd;
+      try {
+        headerEnd = NpyHeader.headerEnd(prefix);
+      } catch (NpyFormatException ex) {
+        throw new WeightFileException(file, entry(file, name) + " " + ex.getMessage() + ".", ex);
+      }
+      byte[] header = concat(prefix, in.readNBytes(headerEnd - prefix.length));
+      long needed = 0;
+      try {
+        NpyHeader h = NpyHeader.parse(header);
+        needed = dataBytes(file, name, h);
+      } catch (NpyFormatException ex) {
+        // decode() reports it, with the same words as for an entry read whole.
+        return header;
+      }
+      return concat(header, in.readNBytes((int) needed));
     } catch (IOException ex) {
       // CRC mismatches, bad deflate data and cut-off entries all end up here.
       throw new WeightFileException(
           file, entry(file, name) + " is damaged and can't be read (" + ex.getMessage() + ").", ex);
     }
+  }
+
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /**
+   * The data bytes a header announces, checked before anything is allocated: at most {@link
+   * NpyHeader#MAX_RANK} dimensions, each at most what a Java array holds, and in all within the
+   * memory budget and one byte array.
+   */
+  private static long dataBytes(Path file, String name, NpyHeader h) throws WeightFileException {
+    long[] shape = h.shape();
+    if (shape.length > NpyHeader.MAX_RANK) {
+      throw new WeightFileException(
+          file,
+          entry(file, name)
+              + " has "
+              + shape.length
+              + " dimensions; RepLens reads arrays of up to "
+              + NpyHeader.MAX_RANK
+              + ".");
+    }
+    for (long d : shape) {
+      if (d > MemoryBudget.MAX_ELEMENTS) {
+        throw new WeightFileException(
+            file,
+            entry(file, name)
+                + " announces a dimension of "
+                + d
+                + " in its shape "
+                + Arrays.toString(shape)
+                + ", more than an array can hold.");
+      }
+    }
+    String descr = h.descr();
+    String code = NpyType.hasOrderMark(descr) ? descr.substring(1) : descr;
+    NpyType type = NpyType.ofCode(code).orElse(null);
+    if (type == null) {
+      return 0; // decode() names the type
+    }
+    Optional<String> tooLarge =
+        MemoryBudget.ofThisMachine()
+            .check(entry(file, name), "arrays", type.numpyName(), type.size(), shape);
+    if (tooLarge.isPresent()) {
+      throw new WeightFileException(file, tooLarge.get() + ".");
+    }
+    long bytes = MemoryBudget.bytesOf(type.size(), shape);
+    // The header is written anew in front of the data (normalize), at most a few kB.
+    long limit = MemoryBudget.MAX_ELEMENTS - 4 * NpyHeader.MAX_HEADER;
+    if (bytes > limit) {
+      throw new WeightFileException(
+          file,
+          entry(file, name)
+              + " would take "
+              + MemoryBudget.format(bytes)
+              + "; RepLens reads entries of up to "
+              + MemoryBudget.format(limit)
+              + ".");
+    }
+    return bytes;
   }
 
   /** The array, or empty for a 0-d entry. */
@@ -146,14 +251,8 @@ public final class NpzReader {
               + " is stored in Fortran (column-major) order; RepLens reads C-ordered arrays."
               + " Save it with numpy.ascontiguousarray(...).");
     }
-    long count;
-    try {
-      count = h.count();
-    } catch (ArithmeticException ex) {
-      throw new WeightFileException(
-          file, entry(file, name) + " announces an impossibly large shape.", ex);
-    }
-    long needed = count * type.size();
+    long needed = dataBytes(file, name, h);
+    long count = needed / type.size();
     long available = bytes.length - (long) h.dataOffset();
     if (available < needed) {
       throw new WeightFileException(
