@@ -261,7 +261,9 @@ public final class DesignIO {
     }
     for (var it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
-      if (!name.equals(missing) && editDistance(name, missing) <= 2) {
+      if (!name.equals(missing)
+          && Math.abs(name.length() - missing.length()) <= 2
+          && editDistance(name, missing) <= 2) {
         return " (the object has '" + name + "': a typo?)";
       }
     }

@@ -3,16 +3,29 @@ package dev.replens.engine.io;
 /**
  * Keeps a message on one line: a file name, JSON string or zip entry name a user wrote may hold a
  * line break or another control character, which would split a one-line error. Such characters are
- * written as escapes ({@code \n}, {@code \u0085}).
+ * written as escapes ({@code \n}, {@code \u0085}), and a message quoting a huge value is cut short.
  */
 public final class OneLine {
 
   private OneLine() {}
 
-  /** The text with every line break and control character escaped; null stays null. */
+  /** The longest message kept whole. */
+  public static final int MAX_LENGTH = 2000;
+
+  /**
+   * The text with every line break and control character escaped, cut to {@value #MAX_LENGTH}
+   * characters; null stays null.
+   */
   public static String of(String text) {
     if (text == null) {
       return null;
+    }
+    if (text.length() > MAX_LENGTH) {
+      text =
+          text.substring(0, MAX_LENGTH)
+              + "… ("
+              + (text.length() - MAX_LENGTH)
+              + " more characters)";
     }
     StringBuilder sb = null;
     for (int i = 0; i < text.length(); i++) {

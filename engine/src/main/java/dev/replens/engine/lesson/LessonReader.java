@@ -58,8 +58,16 @@ public final class LessonReader {
       JsonFactory.builder()
           .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
+
+  /** How deep values are located for messages: deeper than any field a lesson has. */
+  private static final int MAX_LOCATED_DEPTH = 24;
+
   private static final Pattern STEP = Pattern.compile("^/steps/(\\d+)(/.*)?$");
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+  /** The bundled samples' designs, read once: they are resources and never change. */
+  private static final Map<String, BlockSpec> BUNDLED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final String source;
   private final Map<String, JsonLocation> locations = new HashMap<>();
@@ -124,6 +132,9 @@ public final class LessonReader {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         JsonStreamContext c = p.getParsingContext();
+        if (c.getNestingDepth() > MAX_LOCATED_DEPTH) {
+          continue; // no field of a lesson lies this deep; a pointer per token would be quadratic
+        }
         boolean opens = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY;
         String ptr = (opens ? c.getParent() : c).pathAsPointer().toString();
         if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
@@ -680,10 +691,14 @@ public final class LessonReader {
               + "; the samples are: "
               + String.join(", ", ids));
     }
-    try {
-      spec = SampleCatalog.load(id).block();
-    } catch (IOException | DesignFormatException e) {
-      throw o.fail("sample", "the sample '" + id + "' can't be read: " + e.getMessage());
+    spec = BUNDLED.get(id);
+    if (spec == null) {
+      try {
+        spec = SampleCatalog.load(id).block();
+      } catch (IOException | DesignFormatException e) {
+        throw o.fail("sample", "the sample '" + id + "' can't be read: " + e.getMessage());
+      }
+      BUNDLED.put(id, spec);
     }
     samples.put(id, spec);
     return spec;
@@ -806,16 +821,18 @@ public final class LessonReader {
   static String suggest(String given, List<String> known) {
     String best = null;
     int bestD = Integer.MAX_VALUE;
+    int limit = Math.max(2, given.length() / 3);
     for (String k : known) {
+      if (Math.abs(given.length() - k.length()) > limit) {
+        continue; // the distance is at least the difference in length: no near miss
+      }
       int d = editDistance(given.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
       if (d < bestD) {
         bestD = d;
         best = k;
       }
     }
-    return best != null && bestD <= Math.max(2, given.length() / 3) && bestD > 0
-        ? " (did you mean '" + best + "'?)"
-        : "";
+    return best != null && bestD <= limit && bestD > 0 ? " (did you mean '" + best + "'?)" : "";
   }
 
   private static int editDistance(String a, String b) {
