@@ -74,8 +74,7 @@ class CrashRecoveryTest {
     assertThat(again.process.waitFor(30, TimeUnit.SECONDS)).isTrue();
 
     assertThat(Files.readString(restored, StandardCharsets.UTF_8)).isEqualTo(editedJson);
-    List<String> offer =
-        Files.readAllLines(Path.of(restored + ".offer"), StandardCharsets.UTF_8);
+    List<String> offer = Files.readAllLines(Path.of(restored + ".offer"), StandardCharsets.UTF_8);
     assertThat(offer).as("the offer's header and text, one line each").hasSize(2);
     assertThat(offer.get(0)).isEqualTo("RepLens did not close properly");
     assertThat(offer.get(1))
@@ -85,8 +84,7 @@ class CrashRecoveryTest {
         .as("restored work is marked unsaved")
         .startsWith("• ");
     assertThat(again.errors()).as("no stack trace on stderr").doesNotContain("\tat ");
-    LOG.info(
-        "edit, SIGKILL, restart and restore took {} ms", (System.nanoTime() - t0) / 1_000_000);
+    LOG.info("edit, SIGKILL, restart and restore took {} ms", (System.nanoTime() - t0) / 1_000_000);
   }
 
   @Test
@@ -131,7 +129,9 @@ class CrashRecoveryTest {
   private static void assertOldOrNew(byte[] now, byte[] a, byte[] b) {
     boolean complete = Arrays.equals(now, a) || Arrays.equals(now, b);
     assertThat(complete)
-        .as("the file holds one whole save (%d bytes; saves are %d and %d)", now.length, a.length, b.length)
+        .as(
+            "the file holds one whole save (%d bytes; saves are %d and %d)",
+            now.length, a.length, b.length)
         .isTrue();
   }
 
@@ -176,8 +176,7 @@ class CrashRecoveryTest {
           break;
         }
       }
-      throw new AssertionError(
-          "the child never printed " + marker + "; its stderr:\n" + errors());
+      throw new AssertionError("the child never printed " + marker + "; its stderr:\n" + errors());
     }
 
     String errors() throws IOException {
