@@ -88,7 +88,9 @@ public final class DesignIO {
     } catch (JsonProcessingException e) {
       throw located(sourceName, e, "this is not valid JSON: " + syntaxProblem(e));
     }
-    requireFiniteNumbers(json, sourceName);
+    if (hasNonFinite(root)) {
+      requireFiniteNumbers(json, sourceName);
+    }
     if (root == null || !root.isObject()) {
       throw new DesignFormatException(sourceName, 1, 1, "", "a design file is a JSON object");
     }
@@ -132,6 +134,19 @@ public final class DesignIO {
       return "the field " + m.substring("Duplicate field ".length()) + " appears twice";
     }
     return m;
+  }
+
+  /** Whether the tree holds a number that overflowed to infinity (a cheap test before locating it). */
+  private static boolean hasNonFinite(JsonNode n) {
+    if (n.isNumber()) {
+      return !Double.isFinite(n.asDouble());
+    }
+    for (JsonNode c : n) {
+      if (hasNonFinite(c)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /**
