@@ -53,7 +53,7 @@ public final class IdxFiles {
       }
       return new Images(dims[0], dims[1], dims[2], px);
     } catch (IOException e) {
-      throw new DataLoadException(file, "can't be read (" + e.getMessage() + ")", e);
+      throw unreadable(file, e);
     }
   }
 
@@ -73,8 +73,22 @@ public final class IdxFiles {
       }
       return out;
     } catch (IOException e) {
-      throw new DataLoadException(file, "can't be read (" + e.getMessage() + ")", e);
+      throw unreadable(file, e);
     }
+  }
+
+  /** A read failure; inside a gzip stream it means the archive is damaged or cut off. */
+  private static DataLoadException unreadable(Path file, IOException e) {
+    String why =
+        e.getMessage() != null
+            ? e.getMessage()
+            : e instanceof EOFException ? "it ends early" : "a read error";
+    return new DataLoadException(
+        file,
+        e instanceof java.util.zip.ZipException || e instanceof EOFException
+            ? "is a damaged or cut-off gzip file (" + why + ")"
+            : "can't be read (" + why + ")",
+        e);
   }
 
   private static DataInputStream open(Path file) throws IOException, DataLoadException {

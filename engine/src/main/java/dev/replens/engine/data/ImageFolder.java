@@ -149,7 +149,12 @@ public final class ImageFolder {
         reader.dispose();
       }
     } catch (IOException e) {
-      throw new DataLoadException(file, "can't be decoded as an image (" + e.getMessage() + ")", e);
+      throw new DataLoadException(
+          file,
+          "can't be decoded as an image ("
+              + (e.getMessage() == null ? "it is damaged or cut off" : e.getMessage())
+              + ")",
+          e);
     } catch (RuntimeException e) {
       throw new DataLoadException(
           file,

@@ -136,7 +136,9 @@ public final class DesignIO {
     return m;
   }
 
-  /** Whether the tree holds a number that overflowed to infinity (a cheap test before locating it). */
+  /**
+   * Whether the tree holds a number that overflowed to infinity (a cheap test before locating it).
+   */
   private static boolean hasNonFinite(JsonNode n) {
     if (n.isNumber()) {
       return !Double.isFinite(n.asDouble());
