@@ -71,7 +71,9 @@ public final class Fuzzer {
       return String.format(
           java.util.Locale.ROOT,
           "%s: %d cases (%d valid, %d rejected, %d failures) in %.1f s (%.1f s of reader time"
-              + " over " + WORKERS + " workers)%s",
+              + " over "
+              + WORKERS
+              + " workers)%s",
           target,
           cases,
           valid,
