@@ -96,6 +96,11 @@ public final class RepLensApp extends Application {
     }
   }
 
+  /** The main window once {@link #start} has built it, or null before (tests drive it). */
+  public MainWindow window() {
+    return window;
+  }
+
   public static void main(String[] args) {
     launch(RepLensApp.class, args);
   }

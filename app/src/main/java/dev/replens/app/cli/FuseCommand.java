@@ -12,6 +12,7 @@ import dev.replens.engine.io.family.Family;
 import dev.replens.engine.io.family.Geometry;
 import dev.replens.engine.io.family.ImportedBlock;
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.memory.TooLargeException;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Problem;
 import dev.replens.engine.model.Validator;
@@ -155,7 +156,7 @@ final class FuseCommand implements Callable<Integer> {
       err.println("replens fuse: " + Messages.of(e));
       err.flush();
       return RepLensCli.BAD_INPUT;
-    } catch (BadInputException e) {
+    } catch (BadInputException | TooLargeException e) {
       out.flush();
       err.println("replens fuse: " + e.getMessage());
       err.flush();

@@ -559,6 +559,13 @@ public final class TrainCommand implements Callable<Integer> {
               data.train().width(),
               data.train().numClasses());
       net.layerBlocks();
+      var tooLarge =
+          dev.replens.engine.train.TrainingSize.problem(
+              net, batch, dt, dev.replens.engine.memory.MemoryBudget.ofThisMachine());
+      if (tooLarge.isPresent()) {
+        throw new BadInputException(
+            tooLarge.get() + " (--batch " + batch + ", --width " + width + ")");
+      }
       if (m == TrainMode.ONLINE) {
         net.layerBlocks().forEach(dev.replens.engine.train.TrainingForms::online);
       }

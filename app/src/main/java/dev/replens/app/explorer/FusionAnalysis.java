@@ -2,6 +2,7 @@ package dev.replens.app.explorer;
 
 import dev.replens.engine.eval.Evaluator;
 import dev.replens.engine.eval.StepCheck;
+import dev.replens.engine.memory.MemoryBudget;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Problem;
 import dev.replens.engine.model.Validator;
@@ -37,6 +38,19 @@ public record FusionAnalysis(
   public static FusionAnalysis of(BlockSpec spec, Weights weights) {
     List<Problem> problems = Validator.validate(spec);
     Pipeline p = FusionPipeline.run(spec, weights);
+    boolean geometryOk =
+        spec.inChannels() > 0 && spec.outChannels() > 0 && spec.groups() > 0 && spec.kernel() > 0;
+    if (geometryOk
+        && !Validator.sizeProblems(spec, weights.dtype(), MemoryBudget.ofThisMachine()).isEmpty()) {
+      // Too large to build: the problems say so; no kernel, probe or forward pass is attempted.
+      return new FusionAnalysis(
+          spec,
+          problems,
+          p,
+          List.of(),
+          java.util.Collections.nCopies(p.steps().size(), (Equivalents) null),
+          null);
+    }
     INDArray probe = Evaluator.probe(spec, weights.dtype());
     List<StepCheck> checks;
     try {

@@ -209,6 +209,13 @@ public record LabSetup(
             train.height(),
             train.width(),
             train.numClasses());
+    dev.replens.engine.train.TrainingSize.problem(
+            net, batchSize, DataType.FLOAT, dev.replens.engine.memory.MemoryBudget.ofThisMachine())
+        .ifPresent(
+            m -> {
+              throw new IllegalArgumentException(
+                  m + "; lower the batch size (" + batchSize + ") or the width (" + width + ")");
+            });
     for (BlockSpec layer : net.layerBlocks()) {
       for (TrainMode m : modes) {
         try {

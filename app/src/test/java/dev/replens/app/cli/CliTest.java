@@ -68,6 +68,65 @@ class CliTest {
   }
 
   @Test
+  void aDesignTooLargeForThisMachineIsOneLineNamingItsSize(@TempDir Path dir) throws Exception {
+    String dbb =
+        dev.replens.engine.io.DesignIO.toJson(dev.replens.engine.samples.SampleCatalog.load("dbb"))
+            .replace("\"inChannels\" : 8", "\"inChannels\" : 20000")
+            .replace("\"outChannels\" : 8", "\"outChannels\" : 20000");
+    Path f = Files.writeString(dir.resolve("dbb20000.json"), dbb);
+    Run r = run("fuse", "--design", f.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err())
+        .startsWith(
+            "replens fuse: the design can't be fused: block: this block's fused kernel would take"
+                + " 14.4 GB (20000×20000×3×3 float32); RepLens handles blocks up to ")
+        .contains(" GB on this machine")
+        .doesNotContain("Exception")
+        .doesNotContain("-694967296");
+    Run v = run("validate", f.toString());
+    assertThat(v.code()).isEqualTo(2);
+    assertThat(v.err()).contains("14.4 GB (20000×20000×3×3 float32)");
+  }
+
+  @Test
+  void aProbeTooLargeForThisMachineIsOneLine() {
+    Run r = run("fuse", "--design", "repvgg", "--probe", "100000x100000");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err().strip().lines()).hasSize(1);
+    assertThat(r.err()).startsWith("replens fuse: the probe input would take");
+  }
+
+  @Test
+  void trainingWidthsAndBatchesTooLargeForThisMachineAreOneLine() {
+    Run wide =
+        run("train", "--width", "100000", "--steps", "1", "--train-size", "64", "--val-size", "8");
+    assertThat(wide.code()).isEqualTo(2);
+    assertThat(wide.err().strip().lines()).hasSize(1);
+    assertThat(wide.err()).contains("would take").contains("on this machine");
+    Run batch =
+        run(
+            "train",
+            "--width",
+            "512",
+            "--batch",
+            "4096",
+            "--steps",
+            "1",
+            "--train-size",
+            "4096",
+            "--val-size",
+            "8");
+    assertThat(batch.code()).isEqualTo(2);
+    assertThat(batch.err().strip().lines()).hasSize(1);
+    assertThat(batch.err())
+        .startsWith(
+            "replens train: one batch's widest feature map would take 6.6 GB"
+                + " (4096×512×28×28 float32)")
+        .endsWith("(--batch 4096, --width 512)\n");
+  }
+
+  @Test
   void unknownOptionIsBadInput() {
     assertThat(run("fuse", "--bogus").code()).isEqualTo(2);
   }

@@ -1,5 +1,6 @@
 package dev.replens.engine.data;
 
+import dev.replens.engine.io.OneLine;
 import java.nio.file.Path;
 
 /**
@@ -14,13 +15,13 @@ public final class DataLoadException extends Exception {
 
   /** An error about {@code path}; the message starts with the path. */
   public DataLoadException(Path path, String what) {
-    super(path + ": " + what);
+    super(OneLine.of(path + ": " + what));
     this.path = path;
   }
 
   /** An error about {@code path} caused by an I/O failure. */
   public DataLoadException(Path path, String what, Throwable cause) {
-    super(path + ": " + what, cause);
+    super(OneLine.of(path + ": " + what), cause);
     this.path = path;
   }
 

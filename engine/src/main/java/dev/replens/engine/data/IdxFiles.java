@@ -1,5 +1,6 @@
 package dev.replens.engine.data;
 
+import dev.replens.engine.memory.MemoryBudget;
 import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
@@ -8,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.zip.GZIPInputStream;
 
 /**
@@ -38,19 +40,20 @@ public final class IdxFiles {
   public static Images readImages(Path file) throws DataLoadException {
     try (DataInputStream in = open(file)) {
       int[] dims = header(file, in, 3);
-      long count = (long) dims[0] * dims[1] * dims[2];
-      if (count > Integer.MAX_VALUE - 8) {
-        throw new DataLoadException(file, "holds " + count + " pixels, too many to load");
+      Optional<String> tooLarge =
+          MemoryBudget.ofThisMachine()
+              .check("its images", "data sets", "float32", 4, dims[0], dims[1], dims[2]);
+      if (tooLarge.isPresent()) {
+        throw new DataLoadException(file, tooLarge.get());
       }
-      byte[] raw = new byte[(int) count];
-      readFully(file, in, raw);
+      byte[] raw = readData(file, in, MemoryBudget.bytesOf(1, dims[0], dims[1], dims[2]));
       float[] px = new float[raw.length];
       for (int i = 0; i < raw.length; i++) {
         px[i] = (raw[i] & 0xFF) / 255f;
       }
       return new Images(dims[0], dims[1], dims[2], px);
     } catch (IOException e) {
-      throw new DataLoadException(file, "can't be read (" + e.getMessage() + ")", e);
+      throw unreadable(file, e);
     }
   }
 
@@ -58,16 +61,34 @@ public final class IdxFiles {
   public static int[] readLabels(Path file) throws DataLoadException {
     try (DataInputStream in = open(file)) {
       int[] dims = header(file, in, 1);
-      byte[] raw = new byte[dims[0]];
-      readFully(file, in, raw);
+      Optional<String> tooLarge =
+          MemoryBudget.ofThisMachine().check("its labels", "data sets", "int32", 4, dims[0]);
+      if (tooLarge.isPresent()) {
+        throw new DataLoadException(file, tooLarge.get());
+      }
+      byte[] raw = readData(file, in, dims[0]);
       int[] out = new int[raw.length];
       for (int i = 0; i < raw.length; i++) {
         out[i] = raw[i] & 0xFF;
       }
       return out;
     } catch (IOException e) {
-      throw new DataLoadException(file, "can't be read (" + e.getMessage() + ")", e);
+      throw unreadable(file, e);
     }
+  }
+
+  /** A read failure; inside a gzip stream it means the archive is damaged or cut off. */
+  private static DataLoadException unreadable(Path file, IOException e) {
+    String why =
+        e.getMessage() != null
+            ? e.getMessage()
+            : e instanceof EOFException ? "it ends early" : "a read error";
+    return new DataLoadException(
+        file,
+        e instanceof java.util.zip.ZipException || e instanceof EOFException
+            ? "is a damaged or cut-off gzip file (" + why + ")"
+            : "can't be read (" + why + ")",
+        e);
   }
 
   private static DataInputStream open(Path file) throws IOException, DataLoadException {
@@ -134,21 +155,22 @@ public final class IdxFiles {
     return out;
   }
 
-  private static void readFully(Path file, DataInputStream in, byte[] dst)
+  /**
+   * The data bytes the header promised. They are read as they come, so a header that promises more
+   * than the file holds costs no more memory than the file's real data.
+   */
+  private static byte[] readData(Path file, DataInputStream in, long count)
       throws IOException, DataLoadException {
-    int read = 0;
-    while (read < dst.length) {
-      int n = in.read(dst, read, dst.length - read);
-      if (n < 0) {
-        throw new DataLoadException(
-            file,
-            "is truncated: its header promises "
-                + dst.length
-                + " data bytes but only "
-                + read
-                + " follow");
-      }
-      read += n;
+    byte[] raw = in.readNBytes((int) count);
+    if (raw.length < count) {
+      throw new DataLoadException(
+          file,
+          "is truncated: its header promises "
+              + count
+              + " data bytes but only "
+              + raw.length
+              + " follow");
     }
+    return raw;
   }
 }

@@ -1,5 +1,6 @@
 package dev.replens.engine.data;
 
+import dev.replens.engine.memory.MemoryBudget;
 import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.image.BufferedImage;
@@ -7,10 +8,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * A folder with one subfolder per class, as torchvision's {@code ImageFolder} reads it: the
@@ -42,6 +47,9 @@ public final class ImageFolder {
     if (channels != 1 && channels != 3) {
       throw new IllegalArgumentException("channels must be 1 or 3, not " + channels);
     }
+    if (size < 1) {
+      throw new IllegalArgumentException("the image size must be positive, not " + size);
+    }
     if (!Files.isDirectory(root)) {
       throw new DataLoadException(root, "is not a folder");
     }
@@ -58,25 +66,37 @@ public final class ImageFolder {
               + classDirs.size()
               + " class subfolders; an image folder needs one subfolder per class, at least two");
     }
-    List<String> classes = new ArrayList<>();
-    List<float[]> images = new ArrayList<>();
-    List<Integer> labels = new ArrayList<>();
+    List<List<Path>> perClass = new ArrayList<>();
+    long count = 0;
     for (Path dir : classDirs) {
-      int label = classes.size();
-      classes.add(dir.getFileName().toString());
       List<Path> files;
       try (Stream<Path> s = Files.list(dir)) {
         files = s.filter(ImageFolder::isImageFile).sorted().toList();
-      } catch (IOException e) {
+      } catch (IOException | java.io.UncheckedIOException e) {
         throw new DataLoadException(dir, "can't be listed (" + e.getMessage() + ")", e);
       }
       if (files.isEmpty()) {
         throw new DataLoadException(
             dir, "has no images (" + String.join(", ", EXTENSIONS) + "); add some or remove it");
       }
-      for (Path f : files) {
+      perClass.add(files);
+      count += files.size();
+    }
+    // Every image is resized to size × size, so the data set's size is known before decoding.
+    Optional<String> tooLarge =
+        MemoryBudget.ofThisMachine()
+            .check("its images", "data sets", "float32", 4, count, channels, size, size);
+    if (tooLarge.isPresent()) {
+      throw new DataLoadException(root, tooLarge.get());
+    }
+    List<String> classes = new ArrayList<>();
+    List<float[]> images = new ArrayList<>();
+    List<Integer> labels = new ArrayList<>();
+    for (int c = 0; c < classDirs.size(); c++) {
+      classes.add(classDirs.get(c).getFileName().toString());
+      for (Path f : perClass.get(c)) {
         images.add(read(f, size, channels));
-        labels.add(label);
+        labels.add(c);
       }
     }
     int len = channels * size * size;
@@ -95,17 +115,59 @@ public final class ImageFolder {
     return Files.isRegularFile(p) && EXTENSIONS.stream().anyMatch(n::endsWith);
   }
 
+  /**
+   * Decodes an image after checking the size its header announces, so that a forged header can't
+   * make the decoder allocate gigabytes. Decoders throw unchecked exceptions on damaged data; each
+   * becomes a message naming the file.
+   */
+  private static BufferedImage decode(Path file) throws DataLoadException {
+    try (ImageInputStream in = ImageIO.createImageInputStream(file.toFile())) {
+      if (in == null) {
+        throw new DataLoadException(file, "can't be opened");
+      }
+      Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+      if (!readers.hasNext()) {
+        throw new DataLoadException(file, "is not an image format javax.imageio can read");
+      }
+      ImageReader reader = readers.next();
+      try {
+        reader.setInput(in, true, true);
+        long w = reader.getWidth(0);
+        long h = reader.getHeight(0);
+        // A decoded pixel takes at most 8 bytes (16-bit RGBA).
+        Optional<String> tooLarge =
+            MemoryBudget.ofThisMachine().check("decoded, it", "images", "pixels", 8, w, h);
+        if (tooLarge.isPresent()) {
+          throw new DataLoadException(file, "is " + w + "×" + h + " pixels; " + tooLarge.get());
+        }
+        BufferedImage img = reader.read(0);
+        if (img == null) {
+          throw new DataLoadException(file, "is not an image format javax.imageio can read");
+        }
+        return img;
+      } finally {
+        reader.dispose();
+      }
+    } catch (IOException e) {
+      throw new DataLoadException(
+          file,
+          "can't be decoded as an image ("
+              + (e.getMessage() == null ? "it is damaged or cut off" : e.getMessage())
+              + ")",
+          e);
+    } catch (RuntimeException e) {
+      throw new DataLoadException(
+          file,
+          "is a damaged image: its decoder failed ("
+              + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage())
+              + ")",
+          e);
+    }
+  }
+
   /** One image, resized, CHW in [0, 1]. */
   static float[] read(Path file, int size, int channels) throws DataLoadException {
-    BufferedImage src;
-    try {
-      src = ImageIO.read(file.toFile());
-    } catch (IOException e) {
-      throw new DataLoadException(file, "can't be decoded as an image (" + e.getMessage() + ")", e);
-    }
-    if (src == null) {
-      throw new DataLoadException(file, "is not an image format javax.imageio can read");
-    }
+    BufferedImage src = decode(file);
     if (src.getWidth() < 1 || src.getHeight() < 1) {
       throw new DataLoadException(
           file, "is empty (" + src.getWidth() + "x" + src.getHeight() + ")");

@@ -52,7 +52,23 @@ public final class MnistFolder {
     Path testImages = find(dir, "t10k-images-idx3-ubyte");
     Path testLabels = find(dir, "t10k-labels-idx1-ubyte");
     if (testImages != null && testLabels != null) {
-      return new DatasetSplit(train, read(testImages, testLabels, classes, base + " (test)"));
+      Dataset test = read(testImages, testLabels, classes, base + " (test)");
+      if (test.height() != train.height() || test.width() != train.width()) {
+        throw new DataLoadException(
+            testImages,
+            "holds "
+                + test.height()
+                + "×"
+                + test.width()
+                + " images but "
+                + trainImages.getFileName()
+                + " holds "
+                + train.height()
+                + "×"
+                + train.width()
+                + "; the test images must have the training images' size");
+      }
+      return new DatasetSplit(train, test);
     }
     return train.split(validationFraction, seed);
   }

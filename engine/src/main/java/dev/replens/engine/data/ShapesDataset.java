@@ -1,5 +1,6 @@
 package dev.replens.engine.data;
 
+import dev.replens.engine.memory.MemoryBudget;
 import java.util.List;
 import java.util.SplittableRandom;
 
@@ -80,12 +81,19 @@ public final class ShapesDataset {
         generate(v, trainCount, validationCount, seed, v.id() + " (validation)"));
   }
 
+  /**
+   * Draws images {@code first} to {@code first + count - 1} of the stream.
+   *
+   * @throws dev.replens.engine.memory.TooLargeException if the images exceed the memory budget
+   */
   private static Dataset generate(Variant v, int first, int count, long seed, String name) {
     if (count < 0) {
       throw new IllegalArgumentException("the image count must not be negative: " + count);
     }
     int s = v.size();
     int len = v.channels() * s * s;
+    MemoryBudget.ofThisMachine()
+        .require("the " + name + " images", "data sets", "float32", 4, count, v.channels(), s, s);
     float[] images = new float[count * len];
     int[] labels = new int[count];
     float[] mask = new float[s * s];

@@ -1,5 +1,7 @@
 package dev.replens.engine.eval;
 
+import dev.replens.engine.memory.MemoryBudget;
+import dev.replens.engine.memory.TooLargeException;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Branch;
 import dev.replens.engine.model.PaddingMode;
@@ -27,10 +29,25 @@ public final class Evaluator {
 
   private Evaluator() {}
 
-  /** A seeded standard-normal probe input {@code [2, in, h, w]}. */
+  /**
+   * A seeded standard-normal probe input {@code [2, in, h, w]}.
+   *
+   * @throws TooLargeException if the probe, or the block's output for it, exceeds the memory budget
+   */
   public static INDArray probe(BlockSpec spec, DataType dtype, long seed, int h, int w) {
+    MemoryBudget budget = MemoryBudget.ofThisMachine();
+    budget.require("the probe input", "probes", "float64", 8, 2, spec.inChannels(), h, w);
+    budget.require(
+        "the block's output for the probe",
+        "probes",
+        dtype == DataType.DOUBLE ? "float64" : "float32",
+        dtype == DataType.DOUBLE ? 8 : 4,
+        2,
+        spec.outChannels(),
+        h,
+        w);
     Random r = new Random(seed);
-    int n = 2 * spec.inChannels() * h * w;
+    int n = MemoryBudget.length("the probe input", 2, spec.inChannels(), h, w);
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
       v[i] = r.nextGaussian();

@@ -16,7 +16,7 @@ public final class DesignFormatException extends Exception {
 
   /** Creates the exception; line and column are 1-based, or 0 if unknown. */
   public DesignFormatException(String source, int line, int column, String path, String problem) {
-    super(format(source, line, column, path, problem));
+    super(OneLine.of(format(source, line, column, path, problem)));
     this.source = source;
     this.line = line;
     this.column = column;

@@ -3,6 +3,7 @@ package dev.replens.engine.io;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -49,19 +50,34 @@ public final class DesignIO {
           .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
           .enable(DeserializationFeature.FAIL_ON_NUMBERS_FOR_ENUMS)
           .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-          .enable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION);
+          .enable(JsonParser.Feature.INCLUDE_SOURCE_IN_LOCATION)
+          .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
   private DesignIO() {}
 
-  /** Reads a design file. */
+  /** Reads a design file (UTF-8, at most {@link TextFiles#MAX_BYTES}). */
   public static DesignDocument read(Path file) throws IOException, DesignFormatException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+    String name = file.getFileName().toString();
+    try {
+      return parse(TextFiles.read(file), name);
+    } catch (TextFiles.BadTextException e) {
+      throw textError(name, e);
+    }
   }
 
   /** Reads a design from a stream (e.g. a bundled sample). */
   public static DesignDocument read(InputStream in, String sourceName)
       throws IOException, DesignFormatException {
-    return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), sourceName);
+    try {
+      return parse(TextFiles.read(in), sourceName);
+    } catch (TextFiles.BadTextException e) {
+      throw textError(sourceName, e);
+    }
+  }
+
+  private static DesignFormatException textError(String source, TextFiles.BadTextException e) {
+    TextFiles.Problem p = e.problem();
+    return new DesignFormatException(source, p.line(), p.column(), "", p.problem());
   }
 
   /** Parses design JSON; {@code sourceName} names it in error messages. */
@@ -70,7 +86,10 @@ public final class DesignIO {
     try {
       root = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
-      throw located(sourceName, e, "this is not valid JSON: " + e.getOriginalMessage());
+      throw located(sourceName, e, "this is not valid JSON: " + syntaxProblem(e));
+    }
+    if (hasNonFinite(root)) {
+      requireFiniteNumbers(json, sourceName);
     }
     if (root == null || !root.isObject()) {
       throw new DesignFormatException(sourceName, 1, 1, "", "a design file is a JSON object");
@@ -106,6 +125,68 @@ public final class DesignIO {
     } catch (JsonProcessingException e) {
       throw translate(sourceName, e, root);
     }
+  }
+
+  /** Jackson's words for a syntax error, with a duplicated field said plainly. */
+  private static String syntaxProblem(JsonProcessingException e) {
+    String m = e.getOriginalMessage();
+    if (m != null && m.startsWith("Duplicate field '")) {
+      return "the field " + m.substring("Duplicate field ".length()) + " appears twice";
+    }
+    return m;
+  }
+
+  /**
+   * Whether the tree holds a number that overflowed to infinity (a cheap test before locating it).
+   */
+  private static boolean hasNonFinite(JsonNode n) {
+    if (n.isNumber()) {
+      return !Double.isFinite(n.asDouble());
+    }
+    for (JsonNode c : n) {
+      if (hasNonFinite(c)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Rejects numbers that overflow to infinity (e.g. {@code 1e400}): JSON has no NaN or infinity,
+   * and a design holds none (an offset or eps must be finite).
+   */
+  private static void requireFiniteNumbers(String json, String source)
+      throws DesignFormatException {
+    try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+      for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+        if (t == JsonToken.VALUE_NUMBER_FLOAT && !Double.isFinite(p.getDoubleValue())) {
+          JsonLocation at = p.currentTokenLocation();
+          throw new DesignFormatException(
+              source,
+              Math.max(0, at.getLineNr()),
+              Math.max(0, at.getColumnNr()),
+              pointerPath(p.getParsingContext().pathAsPointer().toString()),
+              p.getText() + " is too large a number: it is not finite");
+        }
+      }
+    } catch (JsonProcessingException e) {
+      throw located(source, e, "this is not valid JSON: " + syntaxProblem(e));
+    } catch (IOException e) {
+      throw new DesignFormatException(source, 0, 0, "", e.getMessage());
+    }
+  }
+
+  /** {@code /block/branches/1/ops/0} → {@code block.branches[1].ops[0]}. */
+  private static String pointerPath(String ptr) {
+    StringBuilder sb = new StringBuilder();
+    for (String part : ptr.isEmpty() ? new String[0] : ptr.substring(1).split("/")) {
+      if (!part.isEmpty() && part.chars().allMatch(Character::isDigit)) {
+        sb.append('[').append(part).append(']');
+      } else {
+        sb.append(sb.length() > 0 ? "." : "").append(part.replace("~1", "/").replace("~0", "~"));
+      }
+    }
+    return sb.toString();
   }
 
   /** Writes a design file atomically. */
@@ -197,7 +278,9 @@ public final class DesignIO {
     }
     for (var it = node.fieldNames(); it.hasNext(); ) {
       String name = it.next();
-      if (!name.equals(missing) && editDistance(name, missing) <= 2) {
+      if (!name.equals(missing)
+          && Math.abs(name.length() - missing.length()) <= 2
+          && editDistance(name, missing) <= 2) {
         return " (the object has '" + name + "': a typo?)";
       }
     }

@@ -14,23 +14,11 @@ public final class MessageText {
 
   /**
    * Text taken from a file (a key, a global's name), safe to put into a one-line message: control
-   * characters are escaped and anything beyond 120 characters is cut.
+   * characters are escaped as {@link OneLine} escapes them and anything beyond 120 characters is
+   * cut.
    */
   public static String clip(String s) {
-    StringBuilder sb = new StringBuilder(Math.min(s.length(), MAX) + 8);
-    for (int i = 0; i < s.length() && sb.length() < MAX; i++) {
-      char c = s.charAt(i);
-      if (c < 0x20 || c == 0x7f || c == '\u2028' || c == '\u2029' || c == '\u0085') {
-        sb.append(String.format("\\x%02x", (int) c & 0xff));
-      } else {
-        sb.append(c);
-      }
-    }
-    if (sb.length() >= MAX && s.length() > MAX) {
-      sb.setLength(MAX);
-      sb.append('…');
-    }
-    return sb.toString();
+    return OneLine.escape(s, MAX);
   }
 
   /** A file's name in quotes, as messages name it. */

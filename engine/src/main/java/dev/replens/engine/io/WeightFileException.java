@@ -21,6 +21,19 @@ public class WeightFileException extends Exception {
    * @param message what is wrong, as a full sentence naming the file
    */
   public WeightFileException(Path file, String message) {
+    super(OneLine.of(message));
+    this.file = Objects.requireNonNull(file, "file");
+  }
+
+  /**
+   * An error whose message is laid out in lines on purpose (a list of problems, each already on one
+   * line).
+   *
+   * @param file the file concerned
+   * @param message the message as it is shown
+   * @param lines a marker: the message keeps its line breaks
+   */
+  protected WeightFileException(Path file, String message, boolean lines) {
     super(message);
     this.file = Objects.requireNonNull(file, "file");
   }
@@ -33,7 +46,7 @@ public class WeightFileException extends Exception {
    * @param cause the low-level error, kept for logs
    */
   public WeightFileException(Path file, String message, Throwable cause) {
-    super(message, cause);
+    super(OneLine.of(message), cause);
     this.file = Objects.requireNonNull(file, "file");
   }
 

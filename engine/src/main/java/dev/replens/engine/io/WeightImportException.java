@@ -22,7 +22,7 @@ public final class WeightImportException extends WeightFileException {
    * @param problems one line per problem, in user terms
    */
   public WeightImportException(Path file, String what, List<String> problems) {
-    super(file, message(file, what, problems));
+    super(file, message(file, what, problems), true);
     this.problems = List.copyOf(problems);
   }
 
@@ -34,14 +34,14 @@ public final class WeightImportException extends WeightFileException {
   private static String message(Path file, String what, List<String> problems) {
     StringBuilder sb =
         new StringBuilder("Can't import '")
-            .append(file.getFileName())
+            .append(OneLine.of(String.valueOf(file.getFileName())))
             .append("' as ")
-            .append(what)
+            .append(OneLine.of(what))
             .append(": ")
             .append(problems.size())
             .append(problems.size() == 1 ? " problem" : " problems");
     for (String p : problems) {
-      sb.append("\n  - ").append(p);
+      sb.append("\n  - ").append(OneLine.of(p));
     }
     return sb.toString();
   }

@@ -1,5 +1,7 @@
 package dev.replens.engine.lesson;
 
+import dev.replens.engine.io.OneLine;
+
 /**
  * A lesson file that can't be used, with where the problem is, in the author's terms: the file, the
  * step (number and title), the line and column, and the field. For example {@code repvgg.json, line
@@ -37,7 +39,7 @@ public final class LessonFormatException extends Exception {
       String stepTitle,
       String field,
       String problem) {
-    super(format(source, line, column, step, stepTitle, field, problem));
+    super(OneLine.of(format(source, line, column, step, stepTitle, field, problem)));
     this.source = source;
     this.line = line;
     this.column = column;

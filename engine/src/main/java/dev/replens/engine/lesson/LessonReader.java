@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.replens.engine.io.DesignFormatException;
+import dev.replens.engine.io.TextFiles;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Branch;
@@ -23,8 +24,6 @@ import dev.replens.engine.train.TrainingForms;
 import dev.replens.engine.vae.TestFunction;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -59,8 +58,16 @@ public final class LessonReader {
       JsonFactory.builder()
           .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
           .build();
+
+  /** How deep values are located for messages: deeper than any field a lesson has. */
+  private static final int MAX_LOCATED_DEPTH = 24;
+
   private static final Pattern STEP = Pattern.compile("^/steps/(\\d+)(/.*)?$");
   private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
+  /** The bundled samples' designs, read once: they are resources and never change. */
+  private static final Map<String, BlockSpec> BUNDLED =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   private final String source;
   private final Map<String, JsonLocation> locations = new HashMap<>();
@@ -76,15 +83,29 @@ public final class LessonReader {
     this.source = source;
   }
 
-  /** Reads a lesson file. */
+  /** Reads a lesson file (UTF-8, at most {@link TextFiles#MAX_BYTES}). */
   public static Lesson read(Path file) throws IOException, LessonFormatException {
-    return parse(Files.readString(file, StandardCharsets.UTF_8), file.getFileName().toString());
+    String source = file.getFileName().toString();
+    try {
+      return parse(TextFiles.read(file), source);
+    } catch (TextFiles.BadTextException e) {
+      throw textError(source, e);
+    }
   }
 
   /** Reads a lesson from a stream (e.g. a bundled lesson); {@code source} names it in messages. */
   public static Lesson read(InputStream in, String source)
       throws IOException, LessonFormatException {
-    return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), source);
+    try {
+      return parse(TextFiles.read(in), source);
+    } catch (TextFiles.BadTextException e) {
+      throw textError(source, e);
+    }
+  }
+
+  private static LessonFormatException textError(String source, TextFiles.BadTextException e) {
+    TextFiles.Problem p = e.problem();
+    return new LessonFormatException(source, p.line(), p.column(), 0, null, "", p.problem());
   }
 
   /** Parses lesson JSON; {@code source} names it in messages. */
@@ -111,6 +132,9 @@ public final class LessonReader {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
         JsonStreamContext c = p.getParsingContext();
+        if (c.getNestingDepth() > MAX_LOCATED_DEPTH) {
+          continue; // no field of a lesson lies this deep; a pointer per token would be quadratic
+        }
         boolean opens = t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY;
         String ptr = (opens ? c.getParent() : c).pathAsPointer().toString();
         if (t != JsonToken.FIELD_NAME && t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
@@ -667,10 +691,14 @@ public final class LessonReader {
               + "; the samples are: "
               + String.join(", ", ids));
     }
-    try {
-      spec = SampleCatalog.load(id).block();
-    } catch (IOException | DesignFormatException e) {
-      throw o.fail("sample", "the sample '" + id + "' can't be read: " + e.getMessage());
+    spec = BUNDLED.get(id);
+    if (spec == null) {
+      try {
+        spec = SampleCatalog.load(id).block();
+      } catch (IOException | DesignFormatException e) {
+        throw o.fail("sample", "the sample '" + id + "' can't be read: " + e.getMessage());
+      }
+      BUNDLED.put(id, spec);
     }
     samples.put(id, spec);
     return spec;
@@ -793,16 +821,18 @@ public final class LessonReader {
   static String suggest(String given, List<String> known) {
     String best = null;
     int bestD = Integer.MAX_VALUE;
+    int limit = Math.max(2, given.length() / 3);
     for (String k : known) {
+      if (Math.abs(given.length() - k.length()) > limit) {
+        continue; // the distance is at least the difference in length: no near miss
+      }
       int d = editDistance(given.toLowerCase(Locale.ROOT), k.toLowerCase(Locale.ROOT));
       if (d < bestD) {
         bestD = d;
         best = k;
       }
     }
-    return best != null && bestD <= Math.max(2, given.length() / 3) && bestD > 0
-        ? " (did you mean '" + best + "'?)"
-        : "";
+    return best != null && bestD <= limit && bestD > 0 ? " (did you mean '" + best + "'?)" : "";
   }
 
   private static int editDistance(String a, String b) {
@@ -927,6 +957,9 @@ public final class LessonReader {
       }
       if (!v.isNumber()) {
         throw fail(field, "\"" + field + "\" must be a number");
+      }
+      if (!Double.isFinite(v.asDouble())) {
+        throw fail(field, "\"" + field + "\" must be a finite number; this one overflows");
       }
       return v.asDouble();
     }

@@ -12,9 +12,22 @@ import java.util.Optional;
  *
  * <p>The budget of this machine is half of the smaller of the JVM's heap limit and the physical
  * memory: arrays live off the heap, but every one of them is copied to a Java array somewhere
- * (heatmaps, exports, checks).
+ * (heatmaps, exports, checks). For the same reason no array may hold more elements than a Java
+ * array can ({@link #MAX_ELEMENTS}). The system property {@value #PROPERTY} (bytes, or with a
+ * {@code k}, {@code m} or {@code g} suffix) sets a smaller budget, e.g. for tests.
+ *
+ * <p>Sizes are multiplied with {@link #bytesOf}, which saturates at {@link Long#MAX_VALUE} instead
+ * of wrapping around, so no product of user-given dimensions can turn negative.
  */
 public final class MemoryBudget {
+
+  /** The system property that overrides the machine's budget. */
+  public static final String PROPERTY = "replens.memoryBudget";
+
+  /** The most elements a Java array holds on common JVMs. */
+  public static final long MAX_ELEMENTS = Integer.MAX_VALUE - 8;
+
+  private static final long MACHINE = machineBytes();
 
   private final long bytes;
 
@@ -30,20 +43,116 @@ public final class MemoryBudget {
     return new MemoryBudget(bytes);
   }
 
-  /** The budget of the machine and JVM this runs on. */
+  /** The budget of the machine and JVM this runs on, or the one {@value #PROPERTY} sets. */
   public static MemoryBudget ofThisMachine() {
+    String override = System.getProperty(PROPERTY);
+    if (override != null && !override.isBlank()) {
+      long b = parseBytes(override);
+      if (b > 0) {
+        return new MemoryBudget(Math.min(b, MACHINE));
+      }
+    }
+    return new MemoryBudget(MACHINE);
+  }
+
+  private static long machineBytes() {
     long heap = Runtime.getRuntime().maxMemory();
     long physical = heap;
     if (ManagementFactory.getOperatingSystemMXBean()
         instanceof com.sun.management.OperatingSystemMXBean os) {
       physical = os.getTotalMemorySize();
     }
-    return new MemoryBudget(Math.max(1, Math.min(heap, physical) / 2));
+    return Math.max(1, Math.min(heap, physical) / 2);
+  }
+
+  /** {@code 512m} → 536870912; -1 if the text is not a size. */
+  static long parseBytes(String text) {
+    String t = text.strip().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (t.endsWith("k") || t.endsWith("m") || t.endsWith("g")) {
+      unit =
+          switch (t.charAt(t.length() - 1)) {
+            case 'k' -> 1L << 10;
+            case 'm' -> 1L << 20;
+            default -> 1L << 30;
+          };
+      t = t.substring(0, t.length() - 1);
+    }
+    try {
+      return Math.multiplyExact(Long.parseLong(t), unit);
+    } catch (NumberFormatException | ArithmeticException e) {
+      return -1;
+    }
   }
 
   /** The largest array, in bytes. */
   public long bytes() {
     return bytes;
+  }
+
+  /**
+   * The bytes of an array of this shape: the product of the dimensions and the element size,
+   * saturated at {@link Long#MAX_VALUE}; a negative dimension gives -1.
+   */
+  public static long bytesOf(int elementBytes, long... dims) {
+    long n = elementBytes;
+    boolean saturated = false;
+    for (long d : dims) {
+      if (d < 0) {
+        return -1;
+      }
+      if (d == 0) {
+        return 0;
+      }
+      if (!saturated) {
+        long hi = Math.multiplyHigh(n, d);
+        long lo = n * d;
+        if (hi != 0 || lo < 0) {
+          saturated = true;
+        } else {
+          n = lo;
+        }
+      }
+    }
+    return saturated ? Long.MAX_VALUE : n;
+  }
+
+  /**
+   * The number of elements of an array of this shape, for allocating it as a Java array.
+   *
+   * @param what the array, as a message names it, e.g. {@code 'rbr_dense.conv.weight'}
+   * @throws TooLargeException if a dimension is negative or the product exceeds what a Java array
+   *     holds
+   */
+  public static int length(String what, long... dims) {
+    long n = bytesOf(1, dims);
+    if (n < 0 || n > MAX_ELEMENTS) {
+      StringBuilder shape = new StringBuilder();
+      for (long d : dims) {
+        shape.append(shape.length() == 0 ? "" : "×").append(d);
+      }
+      throw new TooLargeException(
+          what
+              + " of "
+              + shape
+              + (n < 0 ? " has a negative size" : " values is larger than a Java array holds")
+              + " (at most "
+              + MAX_ELEMENTS
+              + " values)");
+    }
+    return (int) n;
+  }
+
+  /** The most bytes an array of this element size may take: the budget or the Java limit. */
+  public long limitFor(int elementBytes) {
+    long javaLimit = bytesOf(elementBytes, MAX_ELEMENTS);
+    return Math.min(bytes, javaLimit);
+  }
+
+  /** Whether an array of this shape fits. */
+  public boolean fits(int elementBytes, long... dims) {
+    long b = bytesOf(elementBytes, dims);
+    return b >= 0 && b <= limitFor(elementBytes);
   }
 
   /**
@@ -60,21 +169,21 @@ public final class MemoryBudget {
   public Optional<String> check(
       String what, String things, String typeName, int elementBytes, long... dims) {
     StringBuilder shape = new StringBuilder();
-    double size = elementBytes;
     for (long d : dims) {
       if (d < 0) {
         return Optional.of(what + " has a negative size (" + d + ")");
       }
       shape.append(shape.length() == 0 ? "" : "×").append(d);
-      size *= d;
     }
-    if (size <= bytes) {
+    long size = bytesOf(elementBytes, dims);
+    long limit = limitFor(elementBytes);
+    if (size <= limit) {
       return Optional.empty();
     }
     return Optional.of(
         what
             + " would take "
-            + format(size)
+            + (size == Long.MAX_VALUE ? "more than " + format(Long.MAX_VALUE) : format(size))
             + " ("
             + shape
             + " "
@@ -82,8 +191,20 @@ public final class MemoryBudget {
             + "); RepLens handles "
             + things
             + " up to "
-            + format(bytes)
+            + format(limit)
             + " on this machine");
+  }
+
+  /**
+   * Like {@link #check}, but throws.
+   *
+   * @throws TooLargeException with the message of {@link #check}
+   */
+  public void require(String what, String things, String typeName, int elementBytes, long... dims) {
+    Optional<String> problem = check(what, things, typeName, elementBytes, dims);
+    if (problem.isPresent()) {
+      throw new TooLargeException(problem.get());
+    }
   }
 
   /** A size in bytes as people write it: {@code 512 B}, {@code 3.2 MB}, {@code 14.4 GB}. */
@@ -101,5 +222,10 @@ public final class MemoryBudget {
     return u == 0
         ? String.format(Locale.ROOT, "%.0f B", v)
         : String.format(Locale.ROOT, "%.1f %s", v, units[u]);
+  }
+
+  @Override
+  public String toString() {
+    return "MemoryBudget[" + format(bytes) + "]";
   }
 }

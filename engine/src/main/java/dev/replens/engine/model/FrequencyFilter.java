@@ -2,6 +2,7 @@ package dev.replens.engine.model;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.replens.engine.memory.MemoryBudget;
 import java.util.List;
 import java.util.Objects;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -88,7 +89,7 @@ public record FrequencyFilter(String id, int outChannels, int kernel, int groups
    */
   public static INDArray dctPrior(int outChannels, int k, DataType dtype) {
     double half = outChannels / 2.0;
-    double[] v = new double[outChannels * k * k];
+    double[] v = new double[MemoryBudget.length("a DCT basis", outChannels, k, k)];
     for (int o = 0; o < outChannels; o++) {
       for (int h = 0; h < k; h++) {
         for (int w = 0; w < k; w++) {

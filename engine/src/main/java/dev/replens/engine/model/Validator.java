@@ -1,9 +1,11 @@
 package dev.replens.engine.model;
 
+import dev.replens.engine.memory.MemoryBudget;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * Checks a block design and names the branch and op of every problem. A design with no {@link
@@ -13,11 +15,25 @@ public final class Validator {
 
   private Validator() {}
 
-  /** All problems of the design, block-level first, then per branch in order. */
+  /**
+   * All problems of the design, block-level first, then per branch in order. Sizes are checked for
+   * float32, the smallest type a design is computed in.
+   */
   public static List<Problem> validate(BlockSpec spec) {
+    return validate(spec, DataType.FLOAT, MemoryBudget.ofThisMachine());
+  }
+
+  /**
+   * All problems of the design computed in {@code dtype} (float32 or float64): every array it needs
+   * must fit the memory budget.
+   */
+  public static List<Problem> validate(BlockSpec spec, DataType dtype, MemoryBudget budget) {
     List<Problem> out = new ArrayList<>();
     checkBlock(spec, out);
     boolean geometryOk = out.stream().noneMatch(Problem::isError);
+    if (geometryOk) {
+      out.addAll(sizeProblems(spec, dtype, budget));
+    }
     Set<String> branchIds = new HashSet<>();
     for (Branch b : spec.branches()) {
       if (b.id().isBlank()) {
@@ -48,6 +64,58 @@ public final class Validator {
     List<Problem> errors = validate(spec).stream().filter(Problem::isError).toList();
     if (!errors.isEmpty()) {
       throw new InvalidDesignException(errors);
+    }
+  }
+
+  /**
+   * The arrays of the design that exceed the memory budget, computed in long arithmetic before
+   * anything is allocated: the fused kernel {@code [out, in/groups, K, K]} (every branch's
+   * equivalent kernel has its size too), each parameter, and all parameters together.
+   *
+   * @param spec a design whose block geometry is valid (positive channels and groups)
+   * @param dtype float32 or float64
+   * @param budget the budget
+   * @return one error per array that doesn't fit; empty if the design fits
+   */
+  public static List<Problem> sizeProblems(BlockSpec spec, DataType dtype, MemoryBudget budget) {
+    String type = dtype == DataType.DOUBLE ? "float64" : "float32";
+    int width = dtype == DataType.DOUBLE ? 8 : 4;
+    List<Problem> out = new ArrayList<>();
+    int groups = Math.max(1, spec.groups());
+    budget
+        .check(
+            "this block's fused kernel",
+            "blocks",
+            type,
+            width,
+            spec.outChannels(),
+            spec.inChannels() / groups,
+            spec.kernel(),
+            spec.kernel())
+        .ifPresent(m -> out.add(error(null, null, m)));
+    long total = 0;
+    for (BlockSpec.KeyedParam p : paramsOrEmpty(spec)) {
+      long[] shape = p.spec().shape();
+      long n = MemoryBudget.bytesOf(1, shape);
+      total = n < 0 || total + n < 0 ? Long.MAX_VALUE : total + n;
+      budget
+          .check("the weight '" + p.key() + "'", "weights", type, width, shape)
+          .ifPresent(m -> out.add(error(p.branchId(), p.op().id(), m)));
+    }
+    if (out.isEmpty()) {
+      budget
+          .check("this block's weights, all together,", "blocks", type + " values", width, total)
+          .ifPresent(m -> out.add(error(null, null, m)));
+    }
+    return out;
+  }
+
+  /** The design's parameters, or none if its chains are too broken to list them. */
+  private static List<BlockSpec.KeyedParam> paramsOrEmpty(BlockSpec spec) {
+    try {
+      return spec.params();
+    } catch (RuntimeException e) {
+      return List.of();
     }
   }
 
@@ -245,7 +313,7 @@ public final class Validator {
                     + " branches. Move it after the sum as the block's activation."));
       }
     } else if (op instanceof BatchNorm bn) {
-      if (!(bn.eps() > 0)) {
+      if (!(bn.eps() > 0) || Double.isInfinite(bn.eps())) {
         out.add(error(bid, oid, "BN eps must be positive, not " + bn.eps()));
       }
     }

@@ -1,5 +1,6 @@
 package dev.replens.engine.model;
 
+import dev.replens.engine.memory.MemoryBudget;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -31,14 +32,20 @@ public final class WeightInit {
   /**
    * Keeps every existing array whose shape still fits the design and draws the rest, e.g. after an
    * edit added an op or changed a kernel size.
+   *
+   * <p>A parameter larger than the {@link MemoryBudget} is not drawn: {@link Validator} reports it
+   * as an error of the design, and the pipeline stops there, so its weights are never needed. An
+   * editor can then show the error instead of running out of memory.
    */
   public static Weights complete(BlockSpec spec, Weights existing, long seed, boolean training) {
+    MemoryBudget budget = MemoryBudget.ofThisMachine();
+    int width = existing.dtype() == DataType.DOUBLE ? 8 : 4;
     Map<String, INDArray> out = new LinkedHashMap<>();
     for (BlockSpec.KeyedParam p : spec.params()) {
       INDArray old = existing.find(p.key()).orElse(null);
       if (old != null && java.util.Arrays.equals(old.shape(), p.spec().shape())) {
         out.put(p.key(), old);
-      } else {
+      } else if (budget.fits(width, p.spec().shape())) {
         out.put(p.key(), draw(p, existing.dtype(), seed, training));
       }
     }
@@ -51,12 +58,9 @@ public final class WeightInit {
     if (p.op() instanceof FrequencyFilter f && p.spec().name().equals("prior")) {
       return FrequencyFilter.dctPrior(f.outChannels(), f.kernel(), dtype);
     }
-    int n = 1;
-    for (long d : shape) {
-      n *= (int) d;
-    }
+    int n = MemoryBudget.length(p.key(), shape);
     SplittableRandom rnd = new SplittableRandom(seed * 0x9E3779B97F4A7C15L + p.key().hashCode());
-    double[] v = new double[n];
+    Filled v = new Filled(n, dtype);
     String name = p.spec().name();
     Op op = p.op();
     if (op instanceof Conv || op instanceof FrequencyFilter) {
@@ -87,12 +91,42 @@ public final class WeightInit {
     } else if (op instanceof ChannelBias) {
       fill(v, () -> training ? 0.0 : rnd.nextGaussian() * 0.1);
     }
-    return Nd4j.create(v, shape, DataType.DOUBLE).castTo(dtype);
+    return v.toArray(shape);
   }
 
-  private static void fill(double[] v, java.util.function.DoubleSupplier s) {
-    for (int i = 0; i < v.length; i++) {
-      v[i] = s.getAsDouble();
+  private static void fill(Filled v, java.util.function.DoubleSupplier s) {
+    v.fill(s);
+  }
+
+  /**
+   * The values of one array in its own precision: float32 weights are drawn as doubles and rounded
+   * one by one, without a float64 copy of the whole array.
+   */
+  private static final class Filled {
+    private final double[] doubles;
+    private final float[] floats;
+
+    Filled(int n, DataType dtype) {
+      doubles = dtype == DataType.DOUBLE ? new double[n] : null;
+      floats = dtype == DataType.DOUBLE ? null : new float[n];
+    }
+
+    void fill(java.util.function.DoubleSupplier s) {
+      if (doubles != null) {
+        for (int i = 0; i < doubles.length; i++) {
+          doubles[i] = s.getAsDouble();
+        }
+      } else {
+        for (int i = 0; i < floats.length; i++) {
+          floats[i] = (float) s.getAsDouble();
+        }
+      }
+    }
+
+    INDArray toArray(long[] shape) {
+      return doubles != null
+          ? Nd4j.create(doubles, shape, DataType.DOUBLE)
+          : Nd4j.create(floats, shape, DataType.FLOAT);
     }
   }
 }

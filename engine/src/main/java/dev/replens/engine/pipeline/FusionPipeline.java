@@ -1,6 +1,7 @@
 package dev.replens.engine.pipeline;
 
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.memory.MemoryBudget;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Branch;
@@ -35,6 +36,9 @@ public final class FusionPipeline {
   /**
    * Runs the pipeline.
    *
+   * <p>A design with errors, too large a design among them ({@link Validator#sizeProblems}), gives
+   * a pipeline of the training form alone, blocked by those errors.
+   *
    * @throws IllegalArgumentException if the weights don't fit the design
    */
   public static Pipeline run(BlockSpec spec, Weights weights) {
@@ -52,7 +56,11 @@ public final class FusionPipeline {
             null,
             null,
             state));
-    List<Problem> errors = Validator.validate(spec).stream().filter(Problem::isError).toList();
+    // Sizes are checked in the weights' own type before any kernel is built.
+    List<Problem> errors =
+        Validator.validate(spec, weights.dtype(), MemoryBudget.ofThisMachine()).stream()
+            .filter(Problem::isError)
+            .toList();
     if (!errors.isEmpty()) {
       return new Pipeline(
           steps,

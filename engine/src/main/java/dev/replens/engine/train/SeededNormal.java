@@ -1,5 +1,6 @@
 package dev.replens.engine.train;
 
+import dev.replens.engine.memory.MemoryBudget;
 import java.util.SplittableRandom;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
@@ -22,10 +23,7 @@ public final class SeededNormal {
 
   /** A float64 array of {@code shape} with samples of {@code N(0, std²)}, in C order. */
   public static INDArray array(SplittableRandom r, long[] shape, double std) {
-    int n = 1;
-    for (long d : shape) {
-      n *= (int) d;
-    }
+    int n = MemoryBudget.length("a random array", shape);
     double[] v = new double[n];
     for (int i = 0; i < n; i++) {
       v[i] = next(r) * std;

@@ -1,6 +1,7 @@
 package dev.replens.engine.transform;
 
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.memory.MemoryBudget;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -406,7 +407,7 @@ public final class Transforms {
     int kw = (int) dense.size(3);
     int taps = kh * kw;
     double[] d = dense.dup('c').data().asDouble();
-    double[] w = new double[(int) outC * iPer * taps];
+    double[] w = new double[MemoryBudget.length("a grouped kernel", outC, iPer, kh, kw)];
     double offBlock = 0;
     for (int o = 0; o < outC; o++) {
       int own = o / oPer;

@@ -4,6 +4,8 @@ import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.WeightImportException;
 import dev.replens.engine.io.npz.NpzArchive;
 import dev.replens.engine.io.npz.NpzReader;
+import dev.replens.engine.memory.MemoryBudget;
+import dev.replens.engine.memory.TooLargeException;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Problem;
@@ -15,6 +17,7 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -82,6 +85,37 @@ public final class BlockImporter {
     FamilyImporter importer = IMPORTERS.get(family);
     StateDict sd = new StateDict(archive);
     String what = family.describe();
+    boolean f64 = sd.dtype() == org.nd4j.linalg.api.buffer.DataType.DOUBLE;
+    Optional<String> tooLarge =
+        MemoryBudget.ofThisMachine()
+            .check(
+                "this block's fused kernel",
+                "blocks",
+                f64 ? "float64" : "float32",
+                f64 ? 8 : 4,
+                geometry.outChannels(),
+                geometry.inPerGroup(),
+                geometry.kernel(),
+                geometry.kernel());
+    if (tooLarge.isPresent()) {
+      throw new WeightImportException(archive.file(), what, List.of(tooLarge.get()));
+    }
+    try {
+      return build(family, importer, sd, archive, geometry, bnEps, what);
+    } catch (TooLargeException e) {
+      throw new WeightImportException(archive.file(), what, List.of(e.getMessage()));
+    }
+  }
+
+  private static ImportedBlock build(
+      Family family,
+      FamilyImporter importer,
+      StateDict sd,
+      NpzArchive archive,
+      Geometry geometry,
+      double bnEps,
+      String what)
+      throws WeightImportException {
 
     List<String> geometryProblems = importer.checkGeometry(sd, geometry);
     if (!sd.has(importer.primaryKey())) {
@@ -110,6 +144,10 @@ public final class BlockImporter {
       throw new WeightImportException(archive.file(), what, invalid);
     }
     Weights weights = Weights.of(b.weights(), sd.dtype()).restrictTo(spec);
+    List<String> values = WeightCheck.valueProblems(spec, weights);
+    if (!values.isEmpty()) {
+      throw new WeightImportException(archive.file(), what, values);
+    }
     List<String> mismatch = WeightCheck.problems(spec, weights);
     if (!mismatch.isEmpty()) {
       throw new IllegalStateException(

@@ -1,6 +1,7 @@
 package dev.replens.engine.io.family;
 
 import dev.replens.engine.io.npz.NpzArchive;
+import dev.replens.engine.memory.MemoryBudget;
 import dev.replens.engine.model.WeightCheck;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -119,9 +120,9 @@ final class StateDict {
           "'"
               + key
               + "' holds "
-              + a.dup().data().asDouble()[(int) bad]
+              + a.dup('c').data().asDouble()[(int) bad]
               + " at "
-              + Arrays.toString(unravel(bad, shape))
+              + WeightCheck.index(bad, shape)
               + ": weights must be finite");
     }
     return a;
@@ -180,8 +181,20 @@ final class StateDict {
     return archive.scalars().stream().filter(k -> k.endsWith("num_batches_tracked")).count();
   }
 
-  /** Zeros of the file's type. */
+  /**
+   * Zeros of the file's type.
+   *
+   * @throws dev.replens.engine.memory.TooLargeException if they exceed the memory budget
+   */
   INDArray zeros(long... shape) {
+    boolean f64 = dtype == DataType.DOUBLE;
+    MemoryBudget.ofThisMachine()
+        .require(
+            "the weight of shape " + Arrays.toString(shape),
+            "weights",
+            f64 ? "float64" : "float32",
+            f64 ? 8 : 4,
+            shape);
     return Nd4j.zeros(dtype, shape);
   }
 
@@ -196,14 +209,5 @@ final class StateDict {
       return (t.isSigned() ? "int" : "uint") + t.width() * 8;
     }
     return t.name().toLowerCase(Locale.ROOT);
-  }
-
-  private static long[] unravel(long flat, long[] shape) {
-    long[] idx = new long[shape.length];
-    for (int d = shape.length - 1; d >= 0; d--) {
-      idx[d] = flat % shape[d];
-      flat /= shape[d];
-    }
-    return idx;
   }
 }

@@ -32,8 +32,56 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffse
       Pattern.compile("['\"]fortran_order['\"]\\s*:\\s*(True|False)");
   private static final Pattern SHAPE = Pattern.compile("['\"]shape['\"]\\s*:\\s*\\(([^)]*)\\)");
 
+  /** Bytes enough to know a header's length: magic, version and the longest length field. */
+  static final int PREFIX = 12;
+
+  /** The longest header RepLens reads; numpy writes a few hundred bytes. */
+  static final int MAX_HEADER = 1 << 16;
+
+  /** The most dimensions an array may have (ND4J's limit). */
+  static final int MAX_RANK = 32;
+
   NpyHeader {
     shape = shape.clone();
+  }
+
+  /**
+   * Where the data start, from the first {@link #PREFIX} bytes of an {@code .npy} (fewer if the
+   * entry is shorter).
+   *
+   * @throws NpyFormatException if the bytes are not the start of an {@code .npy}, or announce a
+   *     header longer than {@link #MAX_HEADER}
+   */
+  static int headerEnd(byte[] prefix) throws NpyFormatException {
+    if (prefix.length < 10 || !Arrays.equals(Arrays.copyOf(prefix, MAGIC.length), MAGIC)) {
+      throw new NpyFormatException("is not an .npy array (it doesn't start with the NumPy magic)");
+    }
+    int major = prefix[6] & 0xff;
+    ByteBuffer bb = ByteBuffer.wrap(prefix).order(ByteOrder.LITTLE_ENDIAN);
+    long length;
+    int start;
+    if (major == 1) {
+      length = bb.getShort(8) & 0xffff;
+      start = 10;
+    } else if (major == 2 || major == 3) {
+      if (prefix.length < 12) {
+        throw new NpyFormatException("is truncated: its header is cut off");
+      }
+      length = bb.getInt(8) & 0xffffffffL;
+      start = 12;
+    } else {
+      throw new NpyFormatException(
+          "uses .npy format version " + major + ", which RepLens doesn't know (1 to 3 are read)");
+    }
+    if (length > MAX_HEADER) {
+      throw new NpyFormatException(
+          "announces a header of "
+              + length
+              + " bytes; an .npy header takes a few hundred (RepLens reads up to "
+              + MAX_HEADER
+              + ")");
+    }
+    return (int) (start + length);
   }
 
   @Override
@@ -61,27 +109,11 @@ record NpyHeader(String descr, boolean fortranOrder, long[] shape, int dataOffse
    * @throws NpyFormatException if the bytes are not an {@code .npy} header, described in words
    */
   static NpyHeader parse(byte[] bytes) throws NpyFormatException {
-    if (bytes.length < 10 || !Arrays.equals(Arrays.copyOf(bytes, MAGIC.length), MAGIC)) {
-      throw new NpyFormatException("is not an .npy array (it doesn't start with the NumPy magic)");
-    }
+    int end = headerEnd(Arrays.copyOf(bytes, Math.min(bytes.length, PREFIX)));
     int major = bytes[6] & 0xff;
-    ByteBuffer bb = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN);
-    long headerLength;
-    int start;
-    if (major == 1) {
-      headerLength = bb.getShort(8) & 0xffff;
-      start = 10;
-    } else if (major == 2 || major == 3) {
-      if (bytes.length < 12) {
-        throw new NpyFormatException("is truncated: its header is cut off");
-      }
-      headerLength = bb.getInt(8) & 0xffffffffL;
-      start = 12;
-    } else {
-      throw new NpyFormatException(
-          "uses .npy format version " + major + ", which RepLens doesn't know (1 to 3 are read)");
-    }
-    if (start + headerLength > bytes.length) {
+    int start = major == 1 ? 10 : 12;
+    long headerLength = end - start;
+    if (end > bytes.length) {
       throw new NpyFormatException("is truncated: its header is cut off");
     }
     String text =

@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * <p>Supported element types: float32, float64, int32, int64, in either byte order. 0-d entries are
  * kept apart, in {@link NpzArchive#scalars()} and {@link NpzArchive#scalarValues()}.
  *
- * <p>No entry is inflated beyond the size the archive declares for it, and none larger than the
+ * <p>No entry is inflated beyond what its {@code .npy} header announces, and none larger than the
  * memory budget is read at all: an archive whose deflated entry inflates past its declared size (a
  * zip bomb) is refused after reading one byte more than declared.
  */
@@ -94,8 +94,17 @@ public final class NpzReader {
                   + "', which is not an .npy array; an .npz file holds only .npy arrays.");
         }
         String name = e.getName().substring(0, e.getName().length() - ".npy".length());
+        if (arrays.containsKey(name) || scalars.contains(name)) {
+          throw new WeightFileException(
+              file,
+              "'"
+                  + file.getFileName()
+                  + "' holds two entries named '"
+                  + MessageText.clip(e.getName())
+                  + "'; an .npz file holds each array once.");
+        }
         byte[] bytes = readEntry(file, zip, e, name, budget);
-        Decoded d = decode(file, name, bytes);
+        Decoded d = decode(file, name, bytes, budget);
         if (d.array() != null) {
           arrays.put(name, d.array());
         } else {
@@ -115,35 +124,55 @@ public final class NpzReader {
     } catch (IOException e) {
       throw new WeightFileException(
           file, "Can't read '" + file.getFileName() + "': " + MessageText.cause(e), e);
+    } catch (IllegalArgumentException | IllegalStateException e) {
+      // The JDK's zip classes throw these for entry names that are not valid UTF-8, and for
+      // headers whose sizes contradict each other.
+      throw new WeightFileException(
+          file,
+          "'"
+              + file.getFileName()
+              + "' is not a readable .npz file: its zip directory is damaged ("
+              + MessageText.cause(e)
+              + ").",
+          e);
     }
     LOG.debug(
         "read {}: {} arrays, {} 0-d entries", file.getFileName(), arrays.size(), scalars.size());
     return new NpzArchive(file, arrays, scalars, values);
   }
 
+  /**
+   * The bytes of an entry: its header first, so that the size it announces is checked against the
+   * memory budget before its data are read, then at most that many data bytes. A forged header or a
+   * zip bomb costs no more than the data really there.
+   */
   private static byte[] readEntry(
       Path file, ZipFile zip, ZipEntry e, String name, MemoryBudget budget)
       throws WeightFileException {
-    long declared = e.getSize();
-    Optional<String> tooBig =
-        budget.check(entry(file, name), "arrays", "bytes", 1, Math.max(declared, 0));
-    if (tooBig.isPresent() || declared > Integer.MAX_VALUE - 64) {
-      throw new WeightFileException(
-          file,
-          tooBig.orElse(entry(file, name) + " is over 2 GB, more than RepLens reads in one array")
-              + ".");
-    }
     try (InputStream in = zip.getInputStream(e)) {
-      if (declared < 0) {
-        return in.readAllBytes();
+      byte[] prefix = in.readNBytes(NpyHeader.PREFIX);
+      int headerEnd;
+      try {
+        headerEnd = NpyHeader.headerEnd(prefix);
+      } catch (NpyFormatException ex) {
+        throw new WeightFileException(file, entry(file, name) + " " + ex.getMessage() + ".", ex);
       }
-      byte[] bytes = in.readNBytes((int) declared);
-      if (in.read() != -1) {
+      byte[] header = concat(prefix, in.readNBytes(headerEnd - prefix.length));
+      long needed = 0;
+      try {
+        NpyHeader h = NpyHeader.parse(header);
+        needed = dataBytes(file, name, h, budget);
+      } catch (NpyFormatException ex) {
+        // decode() reports it, with the same words as for an entry read whole.
+        return header;
+      }
+      byte[] bytes = concat(header, in.readNBytes((int) needed));
+      if (bytes.length == e.getSize() && in.read() != -1) {
         throw new WeightFileException(
             file,
             entry(file, name)
                 + " holds more data than the "
-                + declared
+                + e.getSize()
                 + " bytes the archive declares; the archive is forged (a zip bomb?) and was not"
                 + " inflated further.");
       }
@@ -157,11 +186,75 @@ public final class NpzReader {
     }
   }
 
+  private static byte[] concat(byte[] a, byte[] b) {
+    byte[] out = Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, out, a.length, b.length);
+    return out;
+  }
+
+  /**
+   * The data bytes a header announces, checked before anything is allocated: at most {@link
+   * NpyHeader#MAX_RANK} dimensions, each at most what a Java array holds, and in all within the
+   * memory budget and one byte array.
+   */
+  private static long dataBytes(Path file, String name, NpyHeader h, MemoryBudget budget)
+      throws WeightFileException {
+    long[] shape = h.shape();
+    if (shape.length > NpyHeader.MAX_RANK) {
+      throw new WeightFileException(
+          file,
+          entry(file, name)
+              + " has "
+              + shape.length
+              + " dimensions; RepLens reads arrays of up to "
+              + NpyHeader.MAX_RANK
+              + ".");
+    }
+    for (long d : shape) {
+      if (d > MemoryBudget.MAX_ELEMENTS) {
+        throw new WeightFileException(
+            file,
+            entry(file, name)
+                + " announces a dimension of "
+                + d
+                + " in its shape "
+                + Arrays.toString(shape)
+                + ", more than an array can hold.");
+      }
+    }
+    String descr = h.descr();
+    String code = NpyType.hasOrderMark(descr) ? descr.substring(1) : descr;
+    NpyType type = NpyType.ofCode(code).orElse(null);
+    if (type == null) {
+      return 0; // decode() names the type
+    }
+    Optional<String> tooLarge =
+        budget.check(entry(file, name), "arrays", type.numpyName(), type.size(), shape);
+    if (tooLarge.isPresent()) {
+      throw new WeightFileException(file, tooLarge.get() + ".");
+    }
+    long bytes = MemoryBudget.bytesOf(type.size(), shape);
+    // The header is written anew in front of the data (normalize), at most a few kB.
+    long limit = MemoryBudget.MAX_ELEMENTS - 4 * NpyHeader.MAX_HEADER;
+    if (bytes > limit) {
+      throw new WeightFileException(
+          file,
+          entry(file, name)
+              + " would take "
+              + MemoryBudget.format(bytes)
+              + "; RepLens reads entries of up to "
+              + MemoryBudget.format(limit)
+              + ".");
+    }
+    return bytes;
+  }
+
   /** An entry: an array, or the value of a 0-d entry. */
   record Decoded(INDArray array, Number scalar) {}
 
   /** The array, or the value of a 0-d entry. */
-  static Decoded decode(Path file, String name, byte[] bytes) throws WeightFileException {
+  static Decoded decode(Path file, String name, byte[] bytes, MemoryBudget budget)
+      throws WeightFileException {
     NpyHeader h;
     try {
       h = NpyHeader.parse(bytes);
@@ -191,14 +284,8 @@ public final class NpzReader {
               + " is stored in Fortran (column-major) order; RepLens reads C-ordered arrays."
               + " Save it with numpy.ascontiguousarray(...).");
     }
-    long count;
-    try {
-      count = h.count();
-    } catch (ArithmeticException ex) {
-      throw new WeightFileException(
-          file, entry(file, name) + " announces an impossibly large shape.", ex);
-    }
-    long needed = count * type.size();
+    long needed = dataBytes(file, name, h, budget);
+    long count = needed / type.size();
     long available = bytes.length - (long) h.dataOffset();
     if (available < needed) {
       throw new WeightFileException(
