@@ -1,8 +1,9 @@
 package dev.replens.engine.io;
 
-import dev.replens.engine.io.npz.NpzArchive;
 import dev.replens.engine.io.npz.NpzReader;
 import dev.replens.engine.io.npz.NpzWriter;
+import dev.replens.engine.io.safetensors.SafetensorsReader;
+import dev.replens.engine.io.safetensors.SafetensorsWriter;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.WeightCheck;
 import dev.replens.engine.model.Weights;
@@ -10,6 +11,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,9 +19,10 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Weights of a RepLens design in an {@code .npz}, keyed as the design names them ({@code
- * <branchId>.<opId>.<param>}, {@code post.<opId>.<param>}). This is the format the app saves next
- * to a design and the command line reads with {@code fuse --design D.json --weights W.npz}.
+ * Weights of a RepLens design in an {@code .npz} or a {@code .safetensors} file (chosen by the file
+ * name's extension), keyed as the design names them ({@code <branchId>.<opId>.<param>}, {@code
+ * post.<opId>.<param>}). This is the format the app saves next to a design and the command line
+ * reads with {@code fuse --design D.json --weights W.npz}.
  */
 public final class DesignWeights {
 
@@ -30,9 +33,10 @@ public final class DesignWeights {
    * key may be unknown to the design; one exception lists every problem.
    */
   public static Weights read(Path file, BlockSpec spec) throws WeightFileException {
-    NpzArchive a = NpzReader.read(file);
+    Map<String, INDArray> read =
+        isSafetensors(file) ? SafetensorsReader.read(file) : NpzReader.read(file).arrays();
     Set<DataType> types =
-        a.arrays().values().stream().map(INDArray::dataType).collect(Collectors.toSet());
+        read.values().stream().map(INDArray::dataType).collect(Collectors.toSet());
     List<String> problems = new ArrayList<>();
     DataType dtype = types.contains(DataType.DOUBLE) ? DataType.DOUBLE : DataType.FLOAT;
     if (types.size() > 1 || !(types.contains(DataType.FLOAT) || types.contains(DataType.DOUBLE))) {
@@ -40,13 +44,13 @@ public final class DesignWeights {
     }
     Set<String> known =
         spec.params().stream().map(BlockSpec.KeyedParam::key).collect(Collectors.toSet());
-    for (String k : a.names()) {
+    for (String k : read.keySet()) {
       if (!known.contains(k)) {
         problems.add("unknown key '" + k + "': the design has no such parameter");
       }
     }
     Map<String, INDArray> arrays = new LinkedHashMap<>();
-    a.arrays().forEach((k, v) -> arrays.put(k, v.dataType() == dtype ? v : v.castTo(dtype)));
+    read.forEach((k, v) -> arrays.put(k, v.dataType() == dtype ? v : v.castTo(dtype)));
     Weights w = Weights.of(arrays, dtype);
     problems.addAll(WeightCheck.problems(spec, w));
     if (!problems.isEmpty()) {
@@ -55,8 +59,17 @@ public final class DesignWeights {
     return w.restrictTo(spec);
   }
 
-  /** Writes a design's weights. */
+  /** Writes a design's weights, as safetensors if the file name ends in {@code .safetensors}. */
   public static void write(Path file, Weights weights) throws WeightFileException {
-    NpzWriter.write(file, weights.asMap());
+    if (isSafetensors(file)) {
+      SafetensorsWriter.write(file, weights.asMap());
+    } else {
+      NpzWriter.write(file, weights.asMap());
+    }
+  }
+
+  /** Whether the file is named as a safetensors file; anything else is read as {@code .npz}. */
+  public static boolean isSafetensors(Path file) {
+    return file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".safetensors");
   }
 }
