@@ -304,6 +304,11 @@ public final class MainWindow {
     MenuItem exportFused = item("_Export Fused Weights…", "Ctrl+E", () -> exportFused(false));
     MenuItem exportDeploy =
         item("Export Fused Weights with RepVGG _Deploy Names…", null, () -> exportFused(true));
+    MenuItem exportTorch =
+        item(
+            "Export as P_yTorch Module…",
+            null,
+            () -> dev.replens.app.handoff.TorchExportAction.run(stage, session, status::setText));
     Menu exportPng = new Menu("Export View as _PNG");
     exportPng
         .getItems()
@@ -334,6 +339,7 @@ public final class MainWindow {
             importW,
             exportFused,
             exportDeploy,
+            exportTorch,
             exportPng,
             item("Export Lesson/Run _Report…", "Ctrl+Shift+R", () -> lessons.exportReport()),
             new SeparatorMenuItem(),
