@@ -542,6 +542,11 @@ public final class LessonPanel extends BorderPane {
     return runner;
   }
 
+  /** Whether the panel is the wide one (for charts). */
+  public BooleanProperty wideProperty() {
+    return wide;
+  }
+
   /** The demo view shown, or null. */
   DemoView demoView() {
     return demoView;
