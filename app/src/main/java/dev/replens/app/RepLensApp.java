@@ -31,9 +31,38 @@ public final class RepLensApp extends Application {
 
   private MainWindow window;
 
+  /**
+   * Shows the window at once with a placeholder while the engine (ND4J and its native libraries)
+   * loads on a thread of its own, then builds the explorer in the same window. The window never
+   * waits for the engine; the engine's first use on the JavaFX thread finds it loaded.
+   */
   @Override
-  public void start(Stage stage) throws Exception {
+  public void start(Stage stage) {
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> unexpected(e));
+    stage.setTitle("RepLens");
+    stage.setScene(StartupScene.create());
+    stage.show();
+    FirstFrameProbe.watchIfAsked(FirstFrameProbe.Frame.FIRST);
+    Thread loader =
+        new Thread(
+            () -> {
+              EngineWarmUp.run();
+              Platform.runLater(
+                  () -> {
+                    try {
+                      open(stage);
+                    } catch (Exception e) {
+                      unexpected(e);
+                    }
+                  });
+            },
+            "replens-engine-start");
+    loader.setDaemon(true);
+    loader.start();
+  }
+
+  /** Builds the explorer on the stage: restores a recovery copy, or the last design, and layout. */
+  private void open(Stage stage) throws Exception {
     RecoveryStore recovery = RecoveryStore.standard();
     DesignDocument initial = SampleCatalog.load(START_SAMPLE);
     Optional<RecoveryStore.Recovered> left = recovery.load();
@@ -86,7 +115,7 @@ public final class RepLensApp extends Application {
     if (workspace != null) {
       window.showWorkspace(workspace);
     }
-    stage.show();
+    FirstFrameProbe.watchIfAsked(FirstFrameProbe.Frame.EXPLORER);
     Platform.runLater(window.graph()::fitToView);
   }
 
