@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** {@code replens export-torch}: writes the module, and bad input exits 2 with one line. */
+/**
+ * {@code replens export-torch} and the menu action: they write the module (and the action the
+ * weights beside it), and bad input exits 2 with one line.
+ */
 class ExportTorchCommandTest {
 
   @TempDir Path dir;
@@ -24,6 +27,19 @@ class ExportTorchCommandTest {
             "def switch_to_deploy(self):",
             "def load_replens_weights(self, path):",
             "self.rbr_identity = nn.BatchNorm2d(8)");
+  }
+
+  @Test
+  void theMenuActionWritesTheModuleAndTheWeightsItLoads() throws Exception {
+    var session =
+        new dev.replens.app.design.DesignSession(
+            dev.replens.engine.samples.SampleCatalog.load("orepa"));
+    Path py = dir.resolve("orepa_block.py");
+    Path weights = dir.resolve("orepa_block.safetensors");
+    dev.replens.app.handoff.TorchExportAction.export(session, py, weights);
+    assertThat(Files.readString(py)).contains("class OREPABlock(nn.Module):");
+    var back = dev.replens.engine.io.DesignWeights.read(weights, session.spec());
+    assertThat(back.keys()).containsExactlyElementsOf(session.weights().restrictTo(session.spec()).keys());
   }
 
   @Test
