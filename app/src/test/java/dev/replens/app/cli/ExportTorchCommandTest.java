@@ -39,7 +39,8 @@ class ExportTorchCommandTest {
     dev.replens.app.handoff.TorchExportAction.export(session, py, weights);
     assertThat(Files.readString(py)).contains("class OREPABlock(nn.Module):");
     var back = dev.replens.engine.io.DesignWeights.read(weights, session.spec());
-    assertThat(back.keys()).containsExactlyElementsOf(session.weights().restrictTo(session.spec()).keys());
+    assertThat(back.keys())
+        .containsExactlyElementsOf(session.weights().restrictTo(session.spec()).keys());
   }
 
   @Test
