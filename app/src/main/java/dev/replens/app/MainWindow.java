@@ -248,10 +248,12 @@ public final class MainWindow {
     problemsBox.setCollapsible(false);
     problemsBox.setMaxHeight(Double.MAX_VALUE);
     SplitPane right = new SplitPane(inspectorBox, problemsBox);
+    right.setId("explorerRightSplit");
     right.setOrientation(Orientation.VERTICAL);
     right.setDividerPositions(0.62);
 
     SplitPane top = new SplitPane(paletteBox, graphBox, right);
+    top.setId("explorerTopSplit");
     top.setDividerPositions(0.15, 0.76);
     SplitPane.setResizableWithParent(paletteBox, false);
     SplitPane.setResizableWithParent(right, false);
@@ -264,6 +266,7 @@ public final class MainWindow {
     detailsScroll.setFitToWidth(true);
     detailsScroll.getStyleClass().add("step-details-scroll");
     SplitPane work = new SplitPane(detailsScroll, kernels);
+    work.setId("explorerFusionSplit");
     work.setDividerPositions(0.22);
     SplitPane.setResizableWithParent(detailsScroll, false);
     BorderPane bottom = new BorderPane();
@@ -271,6 +274,7 @@ public final class MainWindow {
     bottom.setCenter(work);
     bottom.getStyleClass().add("fusion-area");
     SplitPane all = new SplitPane(top, bottom);
+    all.setId("explorerSplit");
     all.setOrientation(Orientation.VERTICAL);
     all.setDividerPositions(0.42);
     return all;
@@ -304,6 +308,11 @@ public final class MainWindow {
     MenuItem exportFused = item("_Export Fused Weights…", "Ctrl+E", () -> exportFused(false));
     MenuItem exportDeploy =
         item("Export Fused Weights with RepVGG _Deploy Names…", null, () -> exportFused(true));
+    MenuItem exportTorch =
+        item(
+            "Export as P_yTorch Module…",
+            null,
+            () -> dev.replens.app.handoff.TorchExportAction.run(stage, session, status::setText));
     Menu exportPng = new Menu("Export View as _PNG");
     exportPng
         .getItems()
@@ -334,6 +343,7 @@ public final class MainWindow {
             importW,
             exportFused,
             exportDeploy,
+            exportTorch,
             exportPng,
             item("Export Lesson/Run _Report…", "Ctrl+Shift+R", () -> lessons.exportReport()),
             new SeparatorMenuItem(),

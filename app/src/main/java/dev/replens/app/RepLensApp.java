@@ -2,8 +2,12 @@ package dev.replens.app;
 
 import dev.replens.app.files.RecentFiles;
 import dev.replens.app.files.RecoveryStore;
+import dev.replens.app.files.UserState;
+import dev.replens.app.files.UserStateStore;
+import dev.replens.app.files.WindowMemory;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.samples.SampleCatalog;
+import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
@@ -14,8 +18,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The RepLens desktop application. It opens on the RepVGG sample, or, if the last session ended
- * without closing cleanly, offers to restore the unsaved design first.
+ * The RepLens desktop application. It opens on the design that was open when it last closed (or the
+ * RepVGG sample), with the window laid out as it was; if the last session ended without closing
+ * cleanly, it offers to restore the unsaved design first.
  */
 public final class RepLensApp extends Application {
 
@@ -26,9 +31,38 @@ public final class RepLensApp extends Application {
 
   private MainWindow window;
 
+  /**
+   * Shows the window at once with a placeholder while the engine (ND4J and its native libraries)
+   * loads on a thread of its own, then builds the explorer in the same window. The window never
+   * waits for the engine; the engine's first use on the JavaFX thread finds it loaded.
+   */
   @Override
-  public void start(Stage stage) throws Exception {
+  public void start(Stage stage) {
     Thread.setDefaultUncaughtExceptionHandler((t, e) -> unexpected(e));
+    stage.setTitle("RepLens");
+    stage.setScene(StartupScene.create());
+    stage.show();
+    FirstFrameProbe.watchIfAsked(FirstFrameProbe.Frame.FIRST);
+    Thread loader =
+        new Thread(
+            () -> {
+              EngineWarmUp.run();
+              Platform.runLater(
+                  () -> {
+                    try {
+                      open(stage);
+                    } catch (Exception e) {
+                      unexpected(e);
+                    }
+                  });
+            },
+            "replens-engine-start");
+    loader.setDaemon(true);
+    loader.start();
+  }
+
+  /** Builds the explorer on the stage: restores a recovery copy, or the last design, and layout. */
+  private void open(Stage stage) throws Exception {
     RecoveryStore recovery = RecoveryStore.standard();
     DesignDocument initial = SampleCatalog.load(START_SAMPLE);
     Optional<RecoveryStore.Recovered> left = recovery.load();
@@ -60,18 +94,28 @@ public final class RepLensApp extends Application {
       }
     }
     window = new MainWindow(stage, initial, RecentFiles.standard(), recovery);
+    UserStateStore stateStore = UserStateStore.standard();
+    UserState state = stateStore.load();
     if (restore) {
       window.session().markSaved(left.get().originalFile());
       window.markRestored(left.get().originalFile());
     } else {
-      SampleCatalog.find(START_SAMPLE).ifPresent(window::openSample);
+      Optional<Path> last = WindowMemory.lastDesign(state);
+      if (last.isPresent()) {
+        window.openFile(last.get());
+      } else {
+        SampleCatalog.find(START_SAMPLE).ifPresent(window::openSample);
+      }
     }
+    WindowMemory memory = new WindowMemory(window, stateStore);
+    memory.apply(state);
+    memory.attach();
     // -Dreplens.workspace=<tab id> (trainingTab, repoptTab, dyrepTab) opens on that tab.
     String workspace = System.getProperty("replens.workspace");
     if (workspace != null) {
       window.showWorkspace(workspace);
     }
-    stage.show();
+    FirstFrameProbe.watchIfAsked(FirstFrameProbe.Frame.EXPLORER);
     Platform.runLater(window.graph()::fitToView);
   }
 

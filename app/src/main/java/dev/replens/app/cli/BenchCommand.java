@@ -38,7 +38,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.Fuse.class,
       BenchCommand.ConvThroughput.class,
       BenchCommand.Heatmap.class,
-      BenchTrainCommand.class
+      BenchTrainCommand.class,
+      BenchStartupCommand.class
     })
 final class BenchCommand implements Callable<Integer> {
 

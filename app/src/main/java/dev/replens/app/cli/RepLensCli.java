@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       DesignsCommand.class,
       ValidateCommand.class,
       FuseCommand.class,
+      ExportTorchCommand.class,
       BenchCommand.class,
       TrainCommand.class,
       RepOptCheckCommand.class,

@@ -509,12 +509,20 @@ public final class LessonPanel extends BorderPane {
   public void exportReport() {
     FileChooser fc = new FileChooser();
     fc.setTitle("Export the lesson/run report");
-    fc.getExtensionFilters().add(new FileChooser.ExtensionFilter("HTML pages (*.html)", "*.html"));
+    fc.getExtensionFilters()
+        .addAll(
+            new FileChooser.ExtensionFilter("HTML pages (*.html)", "*.html"),
+            new FileChooser.ExtensionFilter("PDF documents (*.pdf)", "*.pdf"));
     fc.setInitialFileName(
         (runner.lesson() == null ? "replens" : "lesson-" + runner.lesson().id()) + "-report.html");
-    File f = fc.showSaveDialog(window.stage());
-    if (f == null) {
+    File chosen = fc.showSaveDialog(window.stage());
+    if (chosen == null) {
       return;
+    }
+    File f = chosen;
+    boolean pdf = fc.getSelectedExtensionFilter() == fc.getExtensionFilters().get(1);
+    if (pdf && !f.getName().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf")) {
+      f = new File(f.getParentFile(), f.getName().replaceFirst("\\.html?$", "") + ".pdf");
     }
     try {
       exportReport(f.toPath());
@@ -532,6 +540,11 @@ public final class LessonPanel extends BorderPane {
 
   public LessonRunner runner() {
     return runner;
+  }
+
+  /** Whether the panel is the wide one (for charts). */
+  public BooleanProperty wideProperty() {
+    return wide;
   }
 
   /** The demo view shown, or null. */

@@ -41,8 +41,8 @@ import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 
 /**
- * Gathers a {@link Report} from the window, the lesson and the engine and writes it as HTML. The
- * kernels are drawn with the heatmap's own renderer at each stage's end; the pipeline is timed
+ * Gathers a {@link Report} from the window, the lesson and the engine and writes it as HTML or PDF.
+ * The kernels are drawn with the heatmap's own renderer at each stage's end; the pipeline is timed
  * afresh; the window is captured as it looks.
  */
 final class ReportExport {
@@ -52,10 +52,18 @@ final class ReportExport {
 
   private ReportExport() {}
 
-  /** Collects and writes the report; call on the JavaFX thread. */
+  /**
+   * Collects and writes the report, as a PDF if the file name ends in {@code .pdf} and as HTML
+   * otherwise; call on the JavaFX thread.
+   */
   static void write(MainWindow w, LessonRunner runner, DemoView demo, Path file)
       throws IOException {
-    AtomicFiles.writeString(file, ReportHtml.render(collect(w, runner, demo)));
+    String html = ReportHtml.render(collect(w, runner, demo));
+    if (file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pdf")) {
+      ReportPdf.write(html, file);
+    } else {
+      AtomicFiles.writeString(file, html);
+    }
   }
 
   static Report collect(MainWindow w, LessonRunner runner, DemoView demo) {
@@ -215,7 +223,7 @@ final class ReportExport {
     return picture(caption + shown, img);
   }
 
-  private static Report.Picture chart(String caption, JFreeChart chart) {
+  static Report.Picture chart(String caption, JFreeChart chart) {
     int width = 900;
     int height = 520;
     try {

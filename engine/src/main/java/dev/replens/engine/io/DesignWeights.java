@@ -1,8 +1,6 @@
 package dev.replens.engine.io;
 
-import dev.replens.engine.io.npz.NpzArchive;
-import dev.replens.engine.io.npz.NpzReader;
-import dev.replens.engine.io.npz.NpzWriter;
+import dev.replens.engine.io.checkpoint.Checkpoints;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.WeightCheck;
 import dev.replens.engine.model.Weights;
@@ -17,9 +15,11 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * Weights of a RepLens design in an {@code .npz}, keyed as the design names them ({@code
- * <branchId>.<opId>.<param>}, {@code post.<opId>.<param>}). This is the format the app saves next
- * to a design and the command line reads with {@code fuse --design D.json --weights W.npz}.
+ * Weights of a RepLens design in a state-dict file ({@code .npz}, {@code .safetensors} or {@code
+ * .pth}: read by its content, written by its extension; see {@link Checkpoints}), keyed as the
+ * design names them ({@code <branchId>.<opId>.<param>}, {@code post.<opId>.<param>}). This is the
+ * format the app saves next to a design and the command line reads with {@code fuse --design D.json
+ * --weights W.npz}.
  */
 public final class DesignWeights {
 
@@ -30,9 +30,9 @@ public final class DesignWeights {
    * key may be unknown to the design; one exception lists every problem.
    */
   public static Weights read(Path file, BlockSpec spec) throws WeightFileException {
-    NpzArchive a = NpzReader.read(file);
+    Map<String, INDArray> read = Checkpoints.read(file, Progress.NONE).tensors();
     Set<DataType> types =
-        a.arrays().values().stream().map(INDArray::dataType).collect(Collectors.toSet());
+        read.values().stream().map(INDArray::dataType).collect(Collectors.toSet());
     List<String> problems = new ArrayList<>();
     DataType dtype = types.contains(DataType.DOUBLE) ? DataType.DOUBLE : DataType.FLOAT;
     if (types.size() > 1 || !(types.contains(DataType.FLOAT) || types.contains(DataType.DOUBLE))) {
@@ -40,13 +40,13 @@ public final class DesignWeights {
     }
     Set<String> known =
         spec.params().stream().map(BlockSpec.KeyedParam::key).collect(Collectors.toSet());
-    for (String k : a.names()) {
+    for (String k : read.keySet()) {
       if (!known.contains(k)) {
         problems.add("unknown key '" + k + "': the design has no such parameter");
       }
     }
     Map<String, INDArray> arrays = new LinkedHashMap<>();
-    a.arrays().forEach((k, v) -> arrays.put(k, v.dataType() == dtype ? v : v.castTo(dtype)));
+    read.forEach((k, v) -> arrays.put(k, v.dataType() == dtype ? v : v.castTo(dtype)));
     Weights w = Weights.of(arrays, dtype);
     problems.addAll(WeightCheck.problems(spec, w));
     if (!problems.isEmpty()) {
@@ -55,8 +55,11 @@ public final class DesignWeights {
     return w.restrictTo(spec);
   }
 
-  /** Writes a design's weights. */
+  /**
+   * Writes a design's weights in the format of the file's extension ({@code .npz}, {@code
+   * .safetensors} or {@code .pth}).
+   */
   public static void write(Path file, Weights weights) throws WeightFileException {
-    NpzWriter.write(file, weights.asMap());
+    Checkpoints.write(file, weights.asMap(), Progress.NONE);
   }
 }

@@ -122,15 +122,23 @@ final class Linearizer {
     }
     BlockSpec spec = s.spec();
     List<Op> post = new ArrayList<>(spec.post());
-    String key = BlockSpec.key(BlockSpec.POST, SHIFT_ID, "bias");
-    INDArray total;
-    if (post.stream().anyMatch(op -> op.id().equals(SHIFT_ID) && op instanceof ChannelBias)) {
-      total = w.get(key).add(carried);
-    } else {
-      post.add(0, new ChannelBias(SHIFT_ID));
-      total = carried;
+    // The constants join a shift right after the sum; one further down (after a post scale, say)
+    // would apply them too late, whatever it is called.
+    if (!post.isEmpty() && post.get(0) instanceof ChannelBias head) {
+      String key = BlockSpec.key(BlockSpec.POST, head.id(), "bias");
+      return new BlockState(spec, w.with(key, w.get(key).add(carried)));
     }
-    return new BlockState(spec.withPost(post), w.with(key, total));
+    String id = SHIFT_ID;
+    for (int n = 2; isPostId(post, id); n++) {
+      id = SHIFT_ID + n;
+    }
+    post.add(0, new ChannelBias(id));
+    return new BlockState(
+        spec.withPost(post), w.with(BlockSpec.key(BlockSpec.POST, id, "bias"), carried));
+  }
+
+  private static boolean isPostId(List<Op> post, String id) {
+    return post.stream().anyMatch(op -> op.id().equals(id));
   }
 
   /** The constant at an op's output when its input is the constant {@code t}. */

@@ -5,7 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replens.engine.TestDesigns;
 import dev.replens.engine.eval.Evaluator;
 import dev.replens.engine.eval.StepCheck;
+import dev.replens.engine.model.Activation;
+import dev.replens.engine.model.AvgPool;
+import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
+import dev.replens.engine.model.Branch;
+import dev.replens.engine.model.ChannelBias;
+import dev.replens.engine.model.ChannelScale;
+import dev.replens.engine.model.Conv;
 import dev.replens.engine.model.PaddingMode;
 import dev.replens.engine.model.WeightInit;
 import dev.replens.engine.model.Weights;
@@ -65,6 +72,24 @@ class FusionPipelineTest {
   void acnetWithCroppingFusesExactly() {
     assertExact(TestDesigns.acnet(4, 3, 0));
     assertExact(TestDesigns.acnet(4, 5, 1));
+  }
+
+  @Test
+  void branchConstantsGoBeforeAPostScaleEvenIfAPostShiftIsNamedShift() {
+    BlockSpec spec =
+        new BlockSpec(
+            4,
+            4,
+            3,
+            1,
+            1,
+            1,
+            List.of(
+                Branch.of("dense", new Conv("conv", 4, 3, 3, 1, true), BatchNorm.of("bn")),
+                Branch.of("avg", new AvgPool("avg", 3), new ChannelBias("shift"))),
+            List.of(ChannelScale.of("scale"), new ChannelBias("shift")),
+            Activation.NONE);
+    assertExact(spec);
   }
 
   @Test
