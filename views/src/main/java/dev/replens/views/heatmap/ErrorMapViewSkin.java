@@ -197,7 +197,13 @@ public class ErrorMapViewSkin extends SkinBase<ErrorMapView> {
       getChildren().add(l);
     }
     for (int i = 0; i < count; i++) {
-      labels.get(i).setText(String.valueOf(i * step));
+      Label l = labels.get(i);
+      String text = String.valueOf(i * step);
+      if (!text.equals(l.getText()) || l.getSkin() == null) {
+        l.setText(text);
+        // Added during layout: style it now so that it has a size in this pass.
+        l.applyCss();
+      }
     }
   }
 
@@ -238,9 +244,15 @@ public class ErrorMapViewSkin extends SkinBase<ErrorMapView> {
       return;
     }
     double barW = colorBar.prefWidth(-1);
-    double tickH = new Label("0").prefHeight(-1);
+    // Ticks at the last step first, to measure them; re-spaced below once the cell size is known.
+    ticks(xTicks, c.width(), tickStep);
+    ticks(yTicks, c.height(), tickStep);
+    double tickH = yTicks.isEmpty() ? 0 : yTicks.get(0).prefHeight(-1);
+    double yTickW = 4;
+    for (Label l : yTicks) {
+      yTickW = Math.max(yTickW, l.prefWidth(-1) + 4);
+    }
     double yTitleW = yTitle.prefHeight(-1);
-    double yTickW = new Label(String.valueOf(c.height() - 1)).prefWidth(-1) + 4;
     double xAxisH = tickH + xTitle.prefHeight(-1) + 2;
     double left = yTitleW + 2 + yTickW;
     double mapW = Math.max(0, w - left - barW - GAP);

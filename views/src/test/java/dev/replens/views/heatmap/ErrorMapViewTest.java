@@ -129,6 +129,10 @@ class ErrorMapViewTest {
     List<String> ys = skin.yTickLabels().stream().map(Label::getText).toList();
     assertThat(xs).startsWith("0").contains("7").allMatch(t -> t.matches("\\d+"));
     assertThat(ys).startsWith("0").contains("7");
+    assertThat(skin.xTickLabels())
+        .allMatch(l -> l.isVisible() && l.getWidth() > 3 && l.getHeight() > 6);
+    assertThat(skin.yTickLabels())
+        .allMatch(l -> l.isVisible() && l.getWidth() > 3 && l.getHeight() > 6);
     // Each x tick sits under its column, each y tick beside its row.
     Label x7 = skin.xTickLabels().get(skin.xTickLabels().size() - 1);
     Point2D c7 = center(robot, 0, 7);
