@@ -19,6 +19,7 @@ import javafx.scene.layout.BackgroundFill;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
 
 /**
@@ -37,7 +38,8 @@ public class ErrorMapViewSkin extends SkinBase<ErrorMapView> {
 
   private final Label title = new Label();
   private final Label summary = new Label();
-  private final HBox header = new HBox(title, summary);
+  // Title over summary: side by side they don't fit a pane of ordinary width.
+  private final VBox header = new VBox(title, summary);
   private final Canvas canvas = new Canvas();
   private final Canvas marks = new Canvas();
   private final Pane mapArea = new Pane(canvas, marks);
