@@ -62,6 +62,18 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  * enters through its Lipschitz constant (ReLU 1, SiLU 1.1, sigmoid ¼), which makes the bound first
  * order in {@code u} for branches that hold one. The bound is for the arithmetic the formula
  * describes: a conv that used a fast algorithm such as Winograd's would need a larger one.
+ *
+ * <p>How tight it is: on random designs the observed {@code max |Δ|} of the fused form is 1/350 to
+ * 1/14 of {@code B} in float32 and in float64 (measured by {@code RandomDesignRoundOffTest}), the
+ * usual gap between a worst case and errors that partly cancel. A chain of spatial convs is looser
+ * (about 1/1300 for OREPA's large kernel), since {@code |W₃| ∗ |W₂| ∗ |W₁|} can exceed {@code |W₃ ∗
+ * W₂ ∗ W₁|} tenfold. A real fault is far outside it: a 1x1 kernel padded off-centre or a dropped
+ * branch is 10⁴–10⁵ times the bound in float32, a BN folded with the wrong ε 10–20 times.
+ *
+ * <p>Use: {@link #measure(BlockState, Kernel, INDArray)} judges a fused kernel against the block it
+ * came from on a probe; {@link Evaluator#check} judges every step of a pipeline; {@link
+ * #magnitude}, {@link #propagate} and {@link #gamma} are the parts, for bounds over several
+ * layers. All are pure and thread-safe.
  */
 public final class RoundOff {
 
