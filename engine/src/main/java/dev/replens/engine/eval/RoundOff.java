@@ -72,8 +72,8 @@ import org.nd4j.linalg.ops.transforms.Transforms;
  *
  * <p>Use: {@link #measure(BlockState, Kernel, INDArray)} judges a fused kernel against the block it
  * came from on a probe; {@link Evaluator#check} judges every step of a pipeline; {@link
- * #magnitude}, {@link #propagate} and {@link #gamma} are the parts, for bounds over several
- * layers. All are pure and thread-safe.
+ * #magnitude}, {@link #propagate} and {@link #gamma} are the parts, for bounds over several layers.
+ * All are pure and thread-safe.
  */
 public final class RoundOff {
 
