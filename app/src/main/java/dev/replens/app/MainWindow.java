@@ -19,7 +19,6 @@ import dev.replens.app.explorer.StepperPane;
 import dev.replens.app.files.RecentFiles;
 import dev.replens.app.files.RecoveryStore;
 import dev.replens.app.lessons.LessonPanel;
-import dev.replens.engine.eval.StepCheck;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.io.DesignFormatException;
 import dev.replens.engine.io.DesignIO;
@@ -38,7 +37,7 @@ import dev.replens.engine.model.Problem;
 import dev.replens.engine.model.Weights;
 import dev.replens.engine.pipeline.Step;
 import dev.replens.engine.samples.SampleCatalog;
-import dev.replens.views.NumberText;
+import dev.replens.views.badge.ErrorBadge;
 import dev.replens.views.export.PngExport;
 import dev.replens.views.graph.BlockGraphView;
 import dev.replens.views.graph.GraphEdit;
@@ -57,6 +56,7 @@ import javafx.application.Platform;
 import javafx.beans.binding.Bindings;
 import javafx.collections.FXCollections;
 import javafx.collections.ObservableMap;
+import javafx.css.PseudoClass;
 import javafx.geometry.Orientation;
 import javafx.geometry.Point2D;
 import javafx.scene.Node;
@@ -181,7 +181,26 @@ public final class MainWindow {
               }
             });
     stepper.stepProperty().addListener((o, a, b) -> showStep(b));
-    stepper.checkProperty().addListener((o, a, b) -> showError(b));
+    // The status bar repeats the step badge, figure and verdict, so the two never disagree.
+    ErrorBadge badge = stepperPane.badge();
+    errorLabel
+        .textProperty()
+        .bind(
+            Bindings.createStringBinding(
+                () ->
+                    badge.getSummary().isEmpty()
+                        ? ""
+                        : "step "
+                            + (stepper.indexProperty().get() + 1)
+                            + " of "
+                            + stepper.size()
+                            + ": "
+                            + badge.getSummary(),
+                badge.summaryProperty(),
+                stepper.indexProperty(),
+                stepper.analysisProperty()));
+    badge.valueProperty().addListener((o, a, b) -> showErrorState(badge));
+    badge.boundProperty().addListener((o, a, b) -> showErrorState(badge));
     kernels
         .hoveredProperty()
         .addListener((o, a, b) -> tapLabel.setText(b == null ? "" : b.describe()));
@@ -668,11 +687,6 @@ public final class MainWindow {
                     + session.spec().kernel()
                     + " conv";
     status.setText(validity + "   ·   weights: " + session.weightsSourceProperty().get());
-    double fusedErr = a.fusedError();
-    errorLabel.setText(
-        Double.isNaN(fusedErr)
-            ? "fused: not fusable"
-            : "fused max |Δ| " + NumberText.scientific(fusedErr));
   }
 
   private void showStep(Step s) {
@@ -710,11 +724,9 @@ public final class MainWindow {
     }
   }
 
-  private void showError(StepCheck c) {
-    if (c != null) {
-      errorLabel.setText(
-          "step max |Δ| " + NumberText.scientific(c.error().maxAbs()) + (c.ok() ? "" : " ✖"));
-    }
+  private void showErrorState(ErrorBadge badge) {
+    errorLabel.pseudoClassStateChanged(PseudoClass.getPseudoClass("ok"), badge.isOk());
+    errorLabel.pseudoClassStateChanged(PseudoClass.getPseudoClass("diverged"), badge.isDiverged());
   }
 
   // ---------------------------------------------------------------- files

@@ -150,6 +150,23 @@ class ViewsGalleryTest {
     shoot(robot, em, 480, 420, "error-map-log.png");
     robot.interact(() -> em.setLogScale(false));
     shoot(robot, em, 480, 420, "error-map-linear.png");
+    // Against a round-off bound: fine inside (1e−7 … 5e−7 under 2e−5), a mismatch on the border.
+    robot.interact(
+        () -> {
+          em.setLogScale(true);
+          em.setBound(2e-5);
+        });
+    shoot(robot, em, 520, 460, "error-map-bounded.png");
+    double[] fine = new double[13 * 11];
+    for (int i = 0; i < fine.length; i++) {
+      fine[i] = 1e-7 * (1 + (i * 7) % 13);
+    }
+    robot.interact(
+        () -> {
+          em.setBound(2.3e-5);
+          em.setComparison(new Comparison(1.3e-6, 1e-6, new double[] {1.3e-6}, fine, 13, 11));
+        });
+    shoot(robot, em, 520, 460, "error-map-within-round-off.png");
 
     LiveChart live = new LiveChart("Training loss", "step", "loss");
     LiveChart.Batch b = live.batch();

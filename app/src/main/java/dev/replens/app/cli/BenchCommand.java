@@ -1,6 +1,9 @@
 package dev.replens.app.cli;
 
+import dev.replens.engine.eval.BlockForward;
+import dev.replens.engine.eval.Comparison;
 import dev.replens.engine.eval.ConvOps;
+import dev.replens.engine.eval.Evaluator;
 import dev.replens.engine.kernel.Kernel;
 import dev.replens.engine.kernel.KernelSnapshot;
 import dev.replens.engine.model.Activation;
@@ -129,6 +132,23 @@ final class BenchCommand implements Callable<Integer> {
       Pipeline[] last = new Pipeline[1];
       double[] staged = time(3, runs, () -> last[0] = FusionPipeline.run(s, w));
       double[] direct = time(3, runs, () -> Equivalents.of(last[0].training()).fused());
+      INDArray probe = Evaluator.probe(s, DataType.FLOAT);
+      double[] compared =
+          time(
+              3,
+              runs,
+              () -> {
+                Pipeline p = last[0];
+                INDArray ref =
+                    BlockForward.preActivation(p.training().spec(), p.training().weights(), probe);
+                for (var step : p.steps()) {
+                  Comparison.of(
+                      ref,
+                      BlockForward.preActivation(
+                          step.state().spec(), step.state().weights(), probe));
+                }
+              });
+      double[] judged = time(3, runs, () -> Evaluator.check(last[0], probe));
       out.printf(
           "bench fuse: DBB block, %d→%d channels, K=%d, float32, %d runs%n",
           channels, channels, kernel, runs);
@@ -138,6 +158,14 @@ final class BenchCommand implements Callable<Integer> {
       out.printf(
           "  direct equivalent kernel    median %8.2f ms   min %8.2f ms%n",
           median(direct), direct[0]);
+      out.printf("  every step on the %s probe:%n", Arrays.toString(probe.shape()));
+      out.printf(
+          "    compared                  median %8.2f ms   min %8.2f ms%n",
+          median(compared), compared[0]);
+      out.printf(
+          "    compared and judged       median %8.2f ms   min %8.2f ms   (round-off bounds:"
+              + " %.2fx)%n",
+          median(judged), judged[0], median(judged) / median(compared));
       out.flush();
       return RepLensCli.OK;
     }

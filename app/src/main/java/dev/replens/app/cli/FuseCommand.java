@@ -3,6 +3,7 @@ package dev.replens.app.cli;
 import dev.replens.app.Messages;
 import dev.replens.engine.eval.Evaluator;
 import dev.replens.engine.eval.StepCheck;
+import dev.replens.engine.eval.Verdict;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.io.DesignWeights;
 import dev.replens.engine.io.FusedExport;
@@ -25,6 +26,7 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.Command;
@@ -40,7 +42,9 @@ import picocli.CommandLine.Spec;
     name = "fuse",
     description = {
       "Fuse a block into one KxK conv and measure the error against its training form.",
-      "Exit 0 if the error is within tolerance, 1 if not, 2 on bad input."
+      "The error is judged against its round-off bound: the dtype's unit round-off times the"
+          + " operations per output times Σ|w|·|x| on the probe.",
+      "Exit 0 if it is within round-off, 1 for a real mismatch, 2 on bad input."
     },
     mixinStandardHelpOptions = true)
 final class FuseCommand implements Callable<Integer> {
@@ -289,9 +293,15 @@ final class FuseCommand implements Callable<Integer> {
     for (StageKind st : StageKind.values()) {
       List<StepCheck> inStage = checks.stream().filter(c -> c.step().stage() == st).toList();
       double worst = inStage.stream().mapToDouble(c -> c.error().maxAbs()).max().orElse(0);
+      double ratio = inStage.stream().mapToDouble(c -> c.verdict().ratio()).max().orElse(0);
       out.printf(
-          "stage    %-13s %2d %-5s  max |Δ| %.3g%n",
-          st.title(), inStage.size(), inStage.size() == 1 ? "step" : "steps", worst);
+          Locale.ROOT,
+          "stage    %-13s %2d %-5s  max |Δ| %-9.3g %s the bound%n",
+          st.title(),
+          inStage.size(),
+          inStage.size() == 1 ? "step" : "steps",
+          worst,
+          Verdict.times(ratio));
     }
     checks.stream()
         .filter(c -> c.diagnosis() != null)
@@ -303,13 +313,15 @@ final class FuseCommand implements Callable<Integer> {
     StepCheck last = checks.get(checks.size() - 1);
     boolean ok = last.ok();
     out.printf(
-        "result   %s: max |Δ| %.3g %s %.0e (max rel %.3g) on a %s probe%n",
+        Locale.ROOT,
+        "result   %s: max |Δ| %.3g %s round-off bound %.2g (max rel %.3g) on a %s probe%n",
         ok ? "ok" : "FAILED",
         last.error().maxAbs(),
         ok ? "≤" : ">",
-        last.tolerance(),
+        last.bound(),
         last.error().maxRel(),
         Arrays.toString(x.shape()));
+    out.printf("verdict  %s%n", last.verdict().text());
     return ok ? RepLensCli.OK : RepLensCli.TOLERANCE_EXCEEDED;
   }
 }

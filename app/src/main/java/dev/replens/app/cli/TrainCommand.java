@@ -413,7 +413,8 @@ public final class TrainCommand implements Callable<Integer> {
         return RepLensCli.TOLERANCE_EXCEEDED;
       }
       out.println(r.summary());
-      out.println(r.passes() ? "deploy form verified" : "deploy form NOT exact (tolerance 1e-4)");
+      out.println(
+          r.passes() ? "deploy form verified" : "deploy form NOT exact: " + r.verdict().text());
       return r.passes() ? RepLensCli.OK : RepLensCli.TOLERANCE_EXCEEDED;
     }
   }

@@ -76,10 +76,14 @@ public record FusionAnalysis(
     return checks.stream().mapToDouble(c -> c.error().maxAbs()).max().orElse(Double.NaN);
   }
 
+  /** The fused form's check, or null if the block can't be fused or wasn't measured. */
+  public StepCheck fusedCheck() {
+    return checks.isEmpty() || !pipeline.complete() ? null : checks.get(checks.size() - 1);
+  }
+
   /** The fused form's error, or NaN. */
   public double fusedError() {
-    return checks.isEmpty() || !pipeline.complete()
-        ? Double.NaN
-        : checks.get(checks.size() - 1).error().maxAbs();
+    StepCheck f = fusedCheck();
+    return f == null ? Double.NaN : f.error().maxAbs();
   }
 }

@@ -89,6 +89,7 @@ public final class KernelsPane extends TabPane {
   }
 
   private void showDifference(StepCheck c) {
+    errorMap.setBound(c == null ? Double.NaN : c.bound());
     errorMap.setComparison(c == null ? null : c.error());
     errorMap.setTitle(
         c == null

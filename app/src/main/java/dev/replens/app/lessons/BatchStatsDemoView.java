@@ -67,12 +67,17 @@ final class BatchStatsDemoView
         "eval-mode BN vs fused conv, max |Δ|",
         NumberText.scientific(r.evalVsFused()),
         "bnDemoEval",
-        r.evalVsFused() < 1e-4 ? "ok" : "bad");
+        r.evalVsFused() <= r.roundOffBound() ? "ok" : "bad");
     row(
         "train-mode BN vs fused conv, max |Δ|",
         NumberText.of(r.trainVsFused()),
         "bnDemoTrain",
-        r.trainVsFused() < 1e-4 ? "ok" : "bad");
+        r.trainVsFused() <= r.roundOffBound() ? "ok" : "bad");
+    row(
+        "round-off bound: the most they may differ by if equivalent",
+        NumberText.scientific(r.roundOffBound()),
+        "bnDemoBound",
+        null);
     row(
         "image 0 when the other image in the batch changes, max |Δ|",
         NumberText.of(r.batchDependence()),
@@ -110,6 +115,7 @@ final class BatchStatsDemoView
     Map<String, Double> out = new LinkedHashMap<>();
     out.put("eval-mode BN vs fused conv, max |Δ|", r.evalVsFused());
     out.put("train-mode BN vs fused conv, max |Δ|", r.trainVsFused());
+    out.put("round-off bound of eval-mode BN vs fused conv", r.roundOffBound());
     out.put("batch dependence of image 0, max |Δ|", r.batchDependence());
     out.put("batch mean (channel 0)", r.batchMean());
     out.put("running mean (channel 0)", r.runningMean());

@@ -3,7 +3,7 @@ package dev.replens.app.lessons;
 import dev.replens.app.Dialogs;
 import dev.replens.app.MainWindow;
 import dev.replens.app.Messages;
-import dev.replens.engine.eval.Tolerance;
+import dev.replens.engine.eval.Verdict;
 import dev.replens.engine.lesson.Demo;
 import dev.replens.engine.lesson.Lesson;
 import dev.replens.engine.lesson.LessonCatalog;
@@ -405,21 +405,39 @@ public final class LessonPanel extends BorderPane {
 
   private void showNumbers() {
     numbers.clear();
-    double tol = Tolerance.of(window.session().weights().dtype());
+    int i = 0;
     for (LessonRunner.Reading reading : runner.readings()) {
       Label v = numbers.add(reading.label(), format(reading));
-      v.setId("lessonNumber-" + (numbers.rows() - 1));
+      v.setId("lessonNumber-" + i);
       v.setUserData(reading.value());
-      boolean isError =
-          reading.readout() instanceof Readout.FusedError
-              || reading.readout() instanceof Readout.StepError;
-      if (isError && !Double.isNaN(reading.value())) {
-        v.pseudoClassStateChanged(OK, reading.value() <= tol);
-        v.pseudoClassStateChanged(BAD, reading.value() > tol);
+      Verdict verdict = reading.verdict();
+      if (verdict != null && verdict.measured()) {
+        boolean ok = verdict.withinRoundOff();
+        v.pseudoClassStateChanged(OK, ok);
+        v.pseudoClassStateChanged(BAD, !ok);
+        Label note = numbers.addNote(verdictText(verdict));
+        note.setId("lessonVerdict-" + i);
+        note.pseudoClassStateChanged(OK, ok);
+        note.pseudoClassStateChanged(BAD, !ok);
       }
+      i++;
     }
     numbers.setVisible(numbers.rows() > 0);
     numbers.setManaged(numbers.rows() > 0);
+  }
+
+  /**
+   * The verdict under an error: {@code within round-off (bound 2.1e−05)} or {@code real mismatch,
+   * 38× the round-off bound 2.1e−05}.
+   */
+  static String verdictText(Verdict v) {
+    String bound = NumberText.scientific(v.bound());
+    return v.withinRoundOff()
+        ? "within round-off (bound " + bound + ")"
+        : "real mismatch, "
+            + Verdict.times(v.ratio()).replace('-', '−')
+            + " the round-off bound "
+            + bound;
   }
 
   /** How a live number is written: errors in scientific notation, counts whole, weights exact. */

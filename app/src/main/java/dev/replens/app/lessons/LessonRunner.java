@@ -5,7 +5,7 @@ import dev.replens.app.design.EditBranchCommand;
 import dev.replens.app.design.SetWeightsCommand;
 import dev.replens.app.explorer.FusionAnalysis;
 import dev.replens.app.explorer.KernelsPane;
-import dev.replens.engine.eval.Tolerance;
+import dev.replens.engine.eval.Verdict;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.io.DesignFormatException;
 import dev.replens.engine.lesson.Demo;
@@ -69,8 +69,9 @@ public final class LessonRunner {
    * @param label the label
    * @param value the value, NaN if it can't be read now
    * @param readout what was read
+   * @param verdict for an error, its value against the round-off bound; otherwise null
    */
-  public record Reading(String label, double value, Readout readout) {}
+  public record Reading(String label, double value, Readout readout, Verdict verdict) {}
 
   private final MainWindow window;
   private final ReadOnlyObjectWrapper<Lesson> lesson = new ReadOnlyObjectWrapper<>(this, "lesson");
@@ -439,7 +440,9 @@ public final class LessonRunner {
             a.equivalents().isEmpty() ? null : a.equivalents().get(0),
             window.stepper().indexProperty().get());
     List<Reading> now =
-        step.numbers().stream().map(r -> new Reading(r.label(), r.read(ctx), r)).toList();
+        step.numbers().stream()
+            .map(r -> new Reading(r.label(), r.read(ctx), r, r.verdict(ctx)))
+            .toList();
     if (!now.equals(readings)) {
       readings.setAll(now);
     }
@@ -463,7 +466,7 @@ public final class LessonRunner {
         designAtStepStart,
         s == null ? null : s.stage(),
         fused,
-        Tolerance.of(window.session().weights().dtype()),
+        a == null || a.fusedCheck() == null ? Double.NaN : a.fusedCheck().bound(),
         selectedTap(),
         sel == null ? null : sel.branchId(),
         sel == null ? null : sel.opId(),

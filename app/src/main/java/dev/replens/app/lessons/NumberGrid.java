@@ -47,6 +47,16 @@ final class NumberGrid extends GridPane {
     return v;
   }
 
+  /** Adds a note under the last row, across both columns, and returns it. */
+  Label addNote(String text) {
+    Label n = new Label(text);
+    n.getStyleClass().add("lesson-number-note");
+    n.setWrapText(true);
+    n.setMaxWidth(Double.MAX_VALUE);
+    add(n, 0, rows++, 2, 1);
+    return n;
+  }
+
   /** The number of rows. */
   int rows() {
     return rows;

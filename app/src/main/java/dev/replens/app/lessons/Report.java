@@ -86,11 +86,20 @@ record Report(
    * @param stage the stage
    * @param title the step title
    * @param maxAbs the max |Δ| against the training form
-   * @param ok whether within tolerance
+   * @param bound the round-off bound it is judged against
+   * @param ok whether within round-off
+   * @param verdict the verdict in words, e.g. {@code within round-off (bound 2.1e-05)}
    * @param diagnosis the diagnosis of the first diverging step, or null
    */
   record StepError(
-      int index, String stage, String title, double maxAbs, boolean ok, String diagnosis) {}
+      int index,
+      String stage,
+      String title,
+      double maxAbs,
+      double bound,
+      boolean ok,
+      String verdict,
+      String diagnosis) {}
 
   /**
    * An image.

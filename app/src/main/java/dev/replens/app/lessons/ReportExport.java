@@ -117,7 +117,9 @@ final class ReportExport {
               c.step().stage().title(),
               c.step().title(),
               c.error().maxAbs(),
+              c.bound(),
               c.ok(),
+              c.verdict().text(),
               c.diagnosis()));
     }
 

@@ -102,7 +102,14 @@ final class ReportHtml {
     }
 
     h.append("<h2>Equivalence error of every step</h2>\n");
-    h.append("<table><tr><th>#</th><th>Stage</th><th>Step</th><th>max |Δ|</th><th></th></tr>\n");
+    h.append(
+        "<p class=\"muted\">Each step is judged against its round-off bound: the unit round-off"
+            + " of the precision times the operations per output times Σ|w|·|x| on the probe,"
+            + " for both forms and for the rounding of the fused kernel. Within it, the forms are"
+            + " equal up to floating point; beyond it, the step has a real mismatch.</p>\n");
+    h.append(
+        "<table><tr><th>#</th><th>Stage</th><th>Step</th><th>max |Δ|</th><th>bound</th>"
+            + "<th>verdict</th></tr>\n");
     for (Report.StepError e : r.steps()) {
       h.append("<tr><td>")
           .append(e.index())
@@ -116,8 +123,11 @@ final class ReportHtml {
                   : "<br/><span class=\"bad\">" + esc(e.diagnosis()) + "</span>")
           .append("</td><td class=\"num\">")
           .append(esc(NumberText.scientific(e.maxAbs())))
+          .append("</td><td class=\"num\">")
+          .append(esc(NumberText.scientific(e.bound())))
           .append("</td><td class=\"")
-          .append(e.ok() ? "ok\">✓" : "bad\">✖")
+          .append(e.ok() ? "ok\">✓ " : "bad\">✖ ")
+          .append(esc(e.verdict()))
           .append("</td></tr>\n");
     }
     h.append("</table>\n");

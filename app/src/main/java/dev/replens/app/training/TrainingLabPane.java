@@ -3,6 +3,7 @@ package dev.replens.app.training;
 import dev.replens.app.Dialogs;
 import dev.replens.app.Messages;
 import dev.replens.app.design.DesignSession;
+import dev.replens.engine.eval.Verdict;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.io.DesignFormatException;
 import dev.replens.engine.kernel.KernelSnapshot;
@@ -790,7 +791,7 @@ public final class TrainingLabPane extends BorderPane {
         String.format(
                 Locale.ROOT,
                 "%s, weights of step %d%s, %d validation images (%s): training form %.2f%% · fused"
-                    + " %.2f%% · max logit |Δ| %.2e (tolerance %.0e)",
+                    + " %.2f%% · max logit |Δ| %.2e, %s",
                 v.run().label(),
                 v.step(),
                 lab.phase() == TrainingLab.Phase.FAILED ? " (the last good ones)" : "",
@@ -799,17 +800,18 @@ public final class TrainingLabPane extends BorderPane {
                 100 * r.trainingFormAccuracy(),
                 100 * r.deployAccuracy(),
                 r.maxLogitDiff(),
-                DeployReport.TOLERANCE)
-            + (!r.passes() && lab.phase() == TrainingLab.Phase.FAILED
-                ? ". The kept weights come from a diverging run and are already huge: at that size"
-                    + " rounding alone exceeds the tolerance. Lower the learning rate and train"
+                r.verdict().text())
+            + (!r.verdict().withinRoundOff() && lab.phase() == TrainingLab.Phase.FAILED
+                ? ". The kept weights come from a diverging run. Lower the learning rate and train"
                     + " again."
                 : ""));
     verifyVerdict.setText(
         r.passes()
-            ? "✔ identical predictions"
+            ? "✔ identical predictions, logits within round-off"
             : r.identicalPredictions()
-                ? "✖ logits differ beyond tolerance"
+                ? "✖ logits differ: "
+                    + Verdict.times(r.verdict().ratio()).replace('-', '−')
+                    + " the round-off bound"
                 : "✖ " + r.differingPredictions() + " predictions differ");
     setVerdict(r.passes());
     updateControls();

@@ -132,6 +132,17 @@ class CliTest {
   }
 
   @Test
+  void benchFuseTimesThePipelineAndTheRoundOffJudgedCheckSideBySide() {
+    Run r = run("bench", "fuse", "--channels", "4", "--runs", "2");
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out())
+        .containsPattern("staged pipeline \\(\\d+ steps\\) +median +[0-9.]+ ms")
+        .containsPattern("compared +median +[0-9.]+ ms")
+        .containsPattern(
+            "compared and judged +median +[0-9.]+ ms .*\\(round-off bounds: [0-9.]+x\\)");
+  }
+
+  @Test
   void benchConvReportsThroughput() {
     Run r = run("bench", "conv", "--batch", "2", "--channels", "4", "--size", "8", "--runs", "2");
     assertThat(r.code()).isZero();

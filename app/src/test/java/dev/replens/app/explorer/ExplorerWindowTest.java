@@ -7,6 +7,8 @@ import dev.replens.app.TestWindows;
 import dev.replens.app.design.AddOpCommand;
 import dev.replens.app.design.DeleteBranchCommand;
 import dev.replens.app.files.RecoveryStore;
+import dev.replens.engine.eval.StepCheck;
+import dev.replens.engine.eval.Verdict;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.kernel.Kernel;
 import dev.replens.engine.kernel.KernelSnapshot;
@@ -18,7 +20,10 @@ import dev.replens.engine.model.Nonlinearity;
 import dev.replens.engine.pipeline.FusionPipeline;
 import dev.replens.engine.pipeline.StageKind;
 import dev.replens.engine.samples.SampleCatalog;
+import dev.replens.views.NumberText;
+import dev.replens.views.badge.ErrorBadge;
 import dev.replens.views.graph.GraphElement;
+import dev.replens.views.heatmap.ErrorMapView;
 import dev.replens.views.heatmap.KernelHeatmap;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,6 +119,58 @@ class ExplorerWindowTest {
             o -> assertThat(o).isInstanceOf(BatchNorm.class));
     assertThat(w.analysis().resultProperty().get().problems()).isEmpty();
     assertThat(w.graph().lookupElement(GraphElement.op(branches.get(2).id(), "id"))).isPresent();
+  }
+
+  /**
+   * The step badge and the status bar show one figure and one verdict, the engine's for that step,
+   * at every step; and the Difference map colors against the same bound.
+   */
+  @Test
+  void theStepBadgeAndTheStatusBarAgreeOnTheFigureAndTheVerdict(FxRobot robot) throws Exception {
+    awaitAnalysis();
+    ErrorBadge badge = robot.lookup("#stepBadge").queryAs(ErrorBadge.class);
+    Label status = robot.lookup("#statusError").queryAs(Label.class);
+    ErrorMapView map = robot.lookup("#errorMap").queryAs(ErrorMapView.class);
+    FusionAnalysis a = w.analysis().resultProperty().get();
+    int steps = w.stepper().size();
+    for (int i : new int[] {0, 1, steps / 2, steps - 1}) {
+      robot.interact(() -> w.stepper().indexProperty().set(i));
+      WaitForAsyncUtils.waitForFxEvents();
+      StepCheck check = a.checks().get(i);
+      String figure = "max |Δ| " + NumberText.scientific(check.error().maxAbs());
+      assertThat(badge.getText()).as("step %d", i).isEqualTo(figure + " · within round-off");
+      assertThat(status.getText())
+          .as("step %d", i)
+          .isEqualTo(
+              "step "
+                  + (i + 1)
+                  + " of "
+                  + steps
+                  + ": "
+                  + figure
+                  + " · within round-off (bound "
+                  + NumberText.scientific(check.bound())
+                  + ")");
+      assertThat(has(status, "ok")).isTrue();
+      assertThat(map.getBound()).isEqualTo(check.bound());
+      assertThat(map.getComparison()).isEqualTo(check.error());
+    }
+    // At the fused step both show the fused error, not the training form's 0.
+    assertThat(status.getText()).contains(NumberText.scientific(a.fusedError()));
+    assertThat(a.fusedError()).isGreaterThan(0);
+
+    // A real mismatch: both turn red and say the same.
+    robot.interact(
+        () -> {
+          badge.show(new Verdict(0.5, 1e-4, "float32", "Pad 1x1 → 3x3 in rbr_1x1"));
+        });
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(status.getText())
+        .endsWith(
+            "max |Δ| 5.0e−01 · real mismatch, 5000× the bound 1.0e−04, in “Pad 1x1 → 3x3 in"
+                + " rbr_1x1”");
+    assertThat(has(status, "diverged")).isTrue();
+    assertThat(has(badge, "diverged")).isTrue();
   }
 
   @Test

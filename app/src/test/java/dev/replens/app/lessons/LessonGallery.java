@@ -156,6 +156,9 @@ class LessonGallery {
       WaitForAsyncUtils.waitFor(
           10, TimeUnit.SECONDS, () -> !w.lessons().demoView().figures().isEmpty());
       shoot(robot, dir, "conv-bn-4-train-mode");
+      robot.interact(() -> w.lessons().runner().goTo(4));
+      await();
+      shoot(robot, dir, "conv-bn-5-difference");
     }
     if (wanted("repvgg")) {
       go(robot, "repvgg", 3);

@@ -35,7 +35,16 @@ class ReportHtmlTest {
                 List.of(List.of("b", "conv", "x")),
                 "BN"),
             List.of(new Report.StageKernels("Fused", "last", 1.0, List.of(pic))),
-            List.of(new Report.StepError(1, "Training form", "t", 0, true, null)),
+            List.of(
+                new Report.StepError(
+                    1,
+                    "Training form",
+                    "t",
+                    0,
+                    2.1e-5,
+                    true,
+                    "within round-off (bound 2.1e-05)",
+                    null)),
             Map.of("pipeline", 1.5),
             Map.of("fused", "0.5"),
             Map.of("factor", 22.0),
@@ -49,7 +58,9 @@ class ReportHtmlTest {
         .contains("alt=\"fused &lt;Σ&gt;\"")
         .doesNotContain("<b>x</b>")
         .doesNotContain("src=\"http")
-        .doesNotContain("<link");
+        .doesNotContain("<link")
+        .contains("<td class=\"num\">2.1e−05</td>")
+        .contains("✓ within round-off (bound 2.1e-05)");
     String b64 = html.replaceAll("(?s).*data:image/png;base64,([A-Za-z0-9+/=]+)\".*", "$1");
     byte[] png = Base64.getDecoder().decode(b64);
     assertThat(png).startsWith(new byte[] {(byte) 0x89, 'P', 'N', 'G'});

@@ -60,7 +60,16 @@ class ReportPdfTest {
                     "last",
                     1.0,
                     List.of(ReportExport.kernelPicture("fused (Σ)", k.snapshot(), 1.0)))),
-            List.of(new Report.StepError(1, "Training form", "t", 0, true, null)),
+            List.of(
+                new Report.StepError(
+                    1,
+                    "Training form",
+                    "t",
+                    0,
+                    1e-6,
+                    true,
+                    "within round-off (bound 1e-06)",
+                    null)),
             Map.of("pipeline", 1.5),
             Map.of(),
             Map.of(),

@@ -67,34 +67,44 @@ public final class Evaluator {
     return Comparison.of(ref, out);
   }
 
-  /** Measures every step against the training form and explains the first one that diverges. */
+  /**
+   * Measures every step against the training form, judges each against the round-off bound of the
+   * two forms on this input ({@link RoundOff}), and explains the first one that parts beyond it.
+   */
   public static List<StepCheck> check(Pipeline p, INDArray input) {
     BlockState training = p.training();
-    double tol = Tolerance.of(training.weights().dtype());
-    INDArray ref = BlockForward.preActivation(training.spec(), training.weights(), input);
+    RoundOff.Reference ref = RoundOff.Reference.of(training, input);
     List<StepCheck> out = new ArrayList<>();
-    boolean diverged = false;
+    String culprit = null;
     for (int i = 0; i < p.steps().size(); i++) {
       Step s = p.steps().get(i);
       Comparison c =
           Comparison.of(
-              ref, BlockForward.preActivation(s.state().spec(), s.state().weights(), input));
+              ref.output(),
+              BlockForward.preActivation(s.state().spec(), s.state().weights(), input));
+      Verdict v = ref.verdict(c.maxAbs(), s.state(), input);
       String diagnosis = null;
-      if (!diverged && c.maxAbs() > tol) {
-        diverged = true;
-        diagnosis = diagnose(training, s, c, tol, ref);
+      if (culprit == null && !v.withinRoundOff()) {
+        culprit = s.title();
+        diagnosis = diagnose(training, s, c, v);
       }
-      out.add(new StepCheck(i, s, c, tol, diagnosis));
+      out.add(new StepCheck(i, s, c, culprit == null ? v : v.inTransform(culprit), diagnosis));
     }
     return out;
   }
 
-  static String diagnose(BlockState training, Step s, Comparison c, double tol, INDArray ref) {
+  static String diagnose(BlockState training, Step s, Comparison c, Verdict v) {
     String where = "“" + s.title() + "”";
+    double tol = v.bound();
     String base =
         String.format(
-            "%s changed the output by %.3g (tolerance %.1g); every step before it was exact.",
-            where, c.maxAbs(), tol);
+            java.util.Locale.ROOT,
+            "%s changed the output by %.3g, %s its round-off bound %.2g; every step before it"
+                + " was within round-off.",
+            where,
+            c.maxAbs(),
+            Verdict.times(v.ratio()),
+            tol);
     Branch branch = s.branchId() == null ? null : training.spec().branch(s.branchId()).orElse(null);
     boolean linearizing =
         s.transform() == TransformKind.LINEARIZE_BN
@@ -121,20 +131,6 @@ public final class Evaluator {
           + border
           + " Pad at the input instead (padding mode at-input, DBB's BNAndPad) to make the"
           + " fusion exact.";
-    }
-    double refMax =
-        Nd4j.getExecutioner()
-            .exec(new org.nd4j.linalg.api.ops.impl.reduce.same.AMax(ref))
-            .getDouble(0);
-    if (c.maxRel() < 100 * tol && refMax > 1e3) {
-      return base
-          + String.format(
-              " The outputs are large (max |y| = %.3g), so this is rounding in %s: the"
-                  + " relative error is only %.2g. Look for BN running variances near zero"
-                  + " (large γ/σ), which amplify it.",
-              refMax,
-              training.weights().dtype() == DataType.DOUBLE ? "float64" : "float32",
-              c.maxRel());
     }
     return base
         + String.format(

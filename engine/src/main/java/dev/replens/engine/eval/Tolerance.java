@@ -2,7 +2,11 @@ package dev.replens.engine.eval;
 
 import org.nd4j.linalg.api.buffer.DataType;
 
-/** The max absolute output error below which two forms of a block count as equal. */
+/**
+ * Fixed absolute tolerances, for comparisons that have no derived bound (a training trajectory,
+ * say) and as a scale for what "1e-5 in float32" used to mean. Two forms of a block are judged
+ * against their own round-off bound instead ({@link RoundOff}, {@link Verdict}).
+ */
 public final class Tolerance {
 
   /** float32: a few hundred ulps of an output of size 1. */

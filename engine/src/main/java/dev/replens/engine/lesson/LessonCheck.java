@@ -30,7 +30,7 @@ import java.util.Optional;
  *   <tr><td>{@code paddingMode}</td><td>{@code branch}, {@code mode}</td>
  *       <td>the branch's padding mode is {@code at-input} / {@code per-op}</td></tr>
  *   <tr><td>{@code fusionExact}</td><td>{@code exact}</td>
- *       <td>the fused conv reproduces the block within tolerance (or, with false, it
+ *       <td>the fused conv reproduces the block within round-off (or, with false, it
  *       doesn't)</td></tr>
  *   <tr><td>{@code selected}</td><td>{@code branch}, {@code op}?</td>
  *       <td>that branch (or op) is selected on the canvas</td></tr>
@@ -242,12 +242,12 @@ public sealed interface LessonCheck {
   /**
    * Whether the fused conv reproduces the block.
    *
-   * @param exact true: within tolerance; false: measurably different (or not fusable)
+   * @param exact true: within round-off; false: a real mismatch (or not fusable)
    */
   record FusionExact(boolean exact) implements LessonCheck {
     @Override
     public boolean passes(LessonState s) {
-      boolean ok = !Double.isNaN(s.fusedError()) && s.fusedError() <= s.tolerance();
+      boolean ok = Double.isFinite(s.fusedError()) && s.fusedError() <= s.fusedBound();
       return ok == exact;
     }
 

@@ -14,7 +14,8 @@ import java.util.Objects;
  * @param stage the stage the stepper shows, or null before the first analysis
  * @param fusedError the fused form's measured max |Δ| against the training form, NaN if the block
  *     can't be fused or nothing was measured yet
- * @param tolerance the tolerance of the weights' precision
+ * @param fusedBound the round-off bound the fused error is judged against ({@link
+ *     dev.replens.engine.eval.RoundOff}), NaN when there is none
  * @param selectedTap the tap selected in the kernel heatmaps, or null
  * @param selectedBranch the branch selected on the canvas, or null
  * @param selectedOp the op selected on the canvas, or null
@@ -26,7 +27,7 @@ public record LessonState(
     BlockSpec designAtStepStart,
     StageKind stage,
     double fusedError,
-    double tolerance,
+    double fusedBound,
     SelectedTap selectedTap,
     String selectedBranch,
     String selectedOp,

@@ -2,6 +2,7 @@ package dev.replens.engine.lesson;
 
 import dev.replens.engine.eval.Comparison;
 import dev.replens.engine.eval.StepCheck;
+import dev.replens.engine.eval.Verdict;
 import dev.replens.engine.kernel.Kernel;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.Conv;
@@ -36,7 +37,9 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *   <tr><td>{@code branchCount}</td><td></td><td>how many branches the design has</td></tr>
  * </table>
  *
- * A value that can't be read (the block can't be fused, the branch was deleted) is NaN.
+ * A value that can't be read (the block can't be fused, the branch was deleted) is NaN. The two
+ * error readouts also give a {@link Verdict}: the error against the round-off bound of the forms
+ * compared, so that a lesson shows "within round-off" rather than a bare number.
  */
 public sealed interface Readout {
 
@@ -45,6 +48,14 @@ public sealed interface Readout {
 
   /** The value now, or NaN if it can't be read. */
   double read(LiveContext c);
+
+  /**
+   * For an error readout, its value judged against the round-off bound of the forms it compares;
+   * null for every other readout, or when nothing was measured.
+   */
+  default Verdict verdict(LiveContext c) {
+    return null;
+  }
 
   /** Every readout name, for messages. */
   static List<String> names() {
@@ -206,6 +217,12 @@ public sealed interface Readout {
       int i = c.stepIndex();
       return i >= 0 && i < c.checks().size() ? c.checks().get(i).error().maxAbs() : Double.NaN;
     }
+
+    @Override
+    public Verdict verdict(LiveContext c) {
+      int i = c.stepIndex();
+      return i >= 0 && i < c.checks().size() ? c.checks().get(i).verdict() : null;
+    }
   }
 
   /** Where on the feature map an error is taken. */
@@ -259,6 +276,17 @@ public sealed interface Readout {
         }
       }
       return max;
+    }
+
+    @Override
+    public Verdict verdict(LiveContext c) {
+      StepCheck f = c.fusedCheck();
+      if (f == null) {
+        return null;
+      }
+      Verdict v = f.verdict();
+      double value = read(c);
+      return new Verdict(value, v.bound(), v.precision(), v.transform());
     }
   }
 

@@ -2,6 +2,7 @@ package dev.replens.engine.lesson;
 
 import dev.replens.engine.eval.BlockForward;
 import dev.replens.engine.eval.Evaluator;
+import dev.replens.engine.eval.RoundOff;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Weights;
 import dev.replens.engine.pipeline.FusionPipeline;
@@ -35,6 +36,9 @@ public final class TrainModeBatchNorm {
    *
    * @param evalVsFused {@code max |eval-mode block − fused conv|}: rounding only
    * @param trainVsFused {@code max |train-mode block − fused conv|}
+   * @param roundOffBound the round-off bound of the eval-mode block against the fused conv on the
+   *     probe ({@link RoundOff}): what {@code evalVsFused} may be, and what {@code trainVsFused} is
+   *     far beyond
    * @param batchDependence how much image 0's train-mode output changes when the other image in its
    *     batch is replaced: {@code max |y_0(x_0, x_1) − y_0(x_0, x_1')|}
    * @param branchId the branch of the BN whose statistics are reported
@@ -47,6 +51,7 @@ public final class TrainModeBatchNorm {
   public record Report(
       double evalVsFused,
       double trainVsFused,
+      double roundOffBound,
       double batchDependence,
       String branchId,
       String opId,
@@ -89,11 +94,13 @@ public final class TrainModeBatchNorm {
     INDArray eval = BlockForward.preActivation(spec, w, x);
     double evalVsFused = Double.NaN;
     double trainVsFused = Double.NaN;
+    double bound = Double.NaN;
     Pipeline p = FusionPipeline.run(spec, w);
     if (p.complete()) {
       INDArray fused = BlockForward.preActivation(p.fused().spec(), p.fused().weights(), x);
       evalVsFused = maxAbs(eval.sub(fused));
       trainVsFused = maxAbs(train.sub(fused));
+      bound = RoundOff.bound(p.training(), p.fused(), x);
     }
     INDArray other =
         Evaluator.probe(spec, w.dtype(), seed + 1, Evaluator.PROBE_H, Evaluator.PROBE_W);
@@ -104,6 +111,7 @@ public final class TrainModeBatchNorm {
     return new Report(
         evalVsFused,
         trainVsFused,
+        bound,
         dependence,
         key,
         firstBn[1],

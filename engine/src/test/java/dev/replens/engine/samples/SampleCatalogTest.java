@@ -24,6 +24,9 @@ import org.nd4j.linalg.api.buffer.DataType;
 /** Every bundled sample loads, validates, round-trips and fuses exactly (float64, 1e-10). */
 class SampleCatalogTest {
 
+  private static final org.slf4j.Logger LOG =
+      org.slf4j.LoggerFactory.getLogger(SampleCatalogTest.class);
+
   static Stream<SampleCatalog.Sample> samples() {
     return SampleCatalog.list().stream();
   }
@@ -76,7 +79,7 @@ class SampleCatalogTest {
   }
 
   @Test
-  void shippedWeightsLoadAndFuseWithinFloat32Tolerance() throws Exception {
+  void shippedWeightsLoadAndFuseWithinRoundOff() throws Exception {
     List<String> withWeights = new ArrayList<>();
     for (SampleCatalog.Sample sample : SampleCatalog.list()) {
       DesignDocument doc = SampleCatalog.load(sample);
@@ -94,8 +97,12 @@ class SampleCatalogTest {
       assertThat(trained).as(sample.id()).isTrue();
       Pipeline p = FusionPipeline.run(doc.block(), w);
       assertThat(p.complete()).as(p.blockedBy()).isTrue();
-      for (StepCheck c : Evaluator.check(p, Evaluator.probe(doc.block(), w.dtype()))) {
-        assertThat(c.error().maxAbs()).as(sample.id() + ": " + c.step().title()).isLessThan(1e-5);
+      List<StepCheck> checks = Evaluator.check(p, Evaluator.probe(doc.block(), w.dtype()));
+      StepCheck fused = checks.get(checks.size() - 1);
+      LOG.info(
+          "{}: fused max |Δ| {}, {}", sample.id(), fused.error().maxAbs(), fused.verdict().text());
+      for (StepCheck c : checks) {
+        assertThat(c.ok()).as(sample.id() + ": " + c.step().title() + ": " + c.verdict()).isTrue();
       }
     }
     assertThat(withWeights).contains("repvgg", "dbb", "acnet");

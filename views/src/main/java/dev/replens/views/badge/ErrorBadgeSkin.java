@@ -26,6 +26,11 @@ public class ErrorBadgeSkin extends SkinBase<ErrorBadge> {
     value.textProperty().bind(badge.textProperty());
     HBox line = new HBox(indicator, value);
     line.getStyleClass().add("line");
+    Label bound = new Label();
+    bound.getStyleClass().add("bound-label");
+    bound.textProperty().bind(badge.boundTextProperty());
+    bound.visibleProperty().bind(badge.boundTextProperty().isNotEmpty());
+    bound.managedProperty().bind(bound.visibleProperty());
     Label diagnosis = new Label();
     diagnosis.getStyleClass().add("diagnosis");
     diagnosis.setWrapText(true);
@@ -34,7 +39,7 @@ public class ErrorBadgeSkin extends SkinBase<ErrorBadge> {
         .visibleProperty()
         .bind(badge.expandedProperty().and(badge.diagnosisProperty().isNotEmpty()));
     diagnosis.managedProperty().bind(diagnosis.visibleProperty());
-    box = new VBox(line, diagnosis);
+    box = new VBox(line, bound, diagnosis);
     box.getStyleClass().add("content");
     getChildren().add(box);
 
@@ -44,7 +49,8 @@ public class ErrorBadgeSkin extends SkinBase<ErrorBadge> {
             Bindings.createStringBinding(
                 this::tooltipText,
                 badge.valueProperty(),
-                badge.toleranceProperty(),
+                badge.boundProperty(),
+                badge.transformProperty(),
                 badge.diagnosisProperty()));
     tooltip.setWrapText(true);
     tooltip.setMaxWidth(420);
@@ -62,14 +68,26 @@ public class ErrorBadgeSkin extends SkinBase<ErrorBadge> {
   private String tooltipText() {
     ErrorBadge b = getSkinnable();
     double v = b.getValue();
-    String tol = NumberText.scientific(b.getTolerance());
+    String bound = NumberText.scientific(b.getBound());
     String head;
     if (Double.isNaN(v)) {
       head = "Not measured";
     } else if (b.isOk()) {
-      head = "Equivalent: max |Δ| is within the tolerance " + tol;
+      head =
+          "Within round-off: max |Δ| "
+              + NumberText.scientific(v)
+              + " ≤ "
+              + bound
+              + ", the most two exactly equivalent forms can differ by in this precision on the"
+              + " probe (unit round-off × operations per output × Σ|w|·|x|).";
     } else {
-      head = "Diverged: max |Δ| exceeds the tolerance " + tol;
+      head =
+          "Real mismatch: max |Δ| "
+              + NumberText.scientific(v)
+              + " is "
+              + b.getBoundText()
+              + (b.getTransform() == null ? "" : ", first in “" + b.getTransform() + "”")
+              + ". No summation order explains it.";
     }
     return b.getDiagnosis().isEmpty() ? head : head + "\n" + b.getDiagnosis();
   }

@@ -19,8 +19,12 @@ import javafx.scene.control.Skin;
  * ({@code lower = −upper}); with {@link #logScaleProperty() logScale} the values between the ends
  * are spaced logarithmically and the ticks are decades.
  *
+ * <p>A {@link #markerValueProperty() marker} draws a line across the strip at one value with {@link
+ * #markerLabelProperty() its label} beside it (the error map marks its round-off bound), and hides
+ * the tick labels it would overlap.
+ *
  * <p>Style class {@code color-bar}; pseudo-class {@code :log}. Children: {@code .strip}, {@code
- * .tick-label}, {@code .tick-mark}, {@code .caption}.
+ * .tick-label}, {@code .tick-mark}, {@code .caption}, {@code .marker}, {@code .marker-label}.
  */
 public class ColorBar extends Control {
 
@@ -39,6 +43,9 @@ public class ColorBar extends Control {
         }
       };
   private final StringProperty caption = new SimpleStringProperty(this, "caption", "");
+  private final DoubleProperty markerValue =
+      new SimpleDoubleProperty(this, "markerValue", Double.NaN);
+  private final StringProperty markerLabel = new SimpleStringProperty(this, "markerLabel", "");
 
   public ColorBar() {
     getStyleClass().add(DEFAULT_STYLE_CLASS);
@@ -130,5 +137,31 @@ public class ColorBar extends Control {
 
   public final void setCaption(String value) {
     caption.set(value);
+  }
+
+  /** The value marked across the strip; NaN (the default) for none. */
+  public final DoubleProperty markerValueProperty() {
+    return markerValue;
+  }
+
+  public final double getMarkerValue() {
+    return markerValue.get();
+  }
+
+  public final void setMarkerValue(double value) {
+    markerValue.set(value);
+  }
+
+  /** The marker's label, e.g. {@code bound 2.1e−05}. */
+  public final StringProperty markerLabelProperty() {
+    return markerLabel;
+  }
+
+  public final String getMarkerLabel() {
+    return markerLabel.get();
+  }
+
+  public final void setMarkerLabel(String value) {
+    markerLabel.set(value);
   }
 }

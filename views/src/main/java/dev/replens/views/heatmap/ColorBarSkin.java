@@ -24,6 +24,8 @@ public class ColorBarSkin extends SkinBase<ColorBar> {
 
   private final Region strip = new Region();
   private final Label caption = new Label();
+  private final Line marker = new Line();
+  private final Label markerLabel = new Label();
   private final List<Label> labels = new ArrayList<>();
   private final List<Line> marks = new ArrayList<>();
   private double[] tickValues = new double[0];
@@ -35,8 +37,13 @@ public class ColorBarSkin extends SkinBase<ColorBar> {
     caption.textProperty().bind(bar.captionProperty());
     caption.managedProperty().bind(caption.visibleProperty());
     caption.visibleProperty().bind(bar.captionProperty().isNotEmpty());
-    getChildren().addAll(strip, caption);
+    marker.getStyleClass().add("marker");
+    markerLabel.getStyleClass().add("marker-label");
+    markerLabel.textProperty().bind(bar.markerLabelProperty());
+    getChildren().addAll(strip, caption, marker, markerLabel);
     registerChangeListener(bar.colormapProperty(), o -> rebuild());
+    registerChangeListener(bar.markerValueProperty(), o -> bar.requestLayout());
+    registerChangeListener(bar.markerLabelProperty(), o -> bar.requestLayout());
     registerChangeListener(bar.lowerProperty(), o -> updateTicks());
     registerChangeListener(bar.upperProperty(), o -> updateTicks());
     registerChangeListener(bar.logScaleProperty(), o -> updateTicks());
@@ -53,6 +60,15 @@ public class ColorBarSkin extends SkinBase<ColorBar> {
       double t = map.diverging() ? 1 - 2 * f : 1 - f;
       stops.add(new Stop(f, map.color(t)));
     }
+    // A break is drawn sharp: the colors on either side meet at one offset.
+    double eps = 1e-3;
+    for (double b : map.breaks()) {
+      double f = map.diverging() ? (1 - b) / 2 : 1 - b;
+      double span = map.diverging() ? 2 * eps : eps;
+      stops.add(new Stop(f - eps / 4, map.color(b + span)));
+      stops.add(new Stop(f + eps / 4, map.color(b - span)));
+    }
+    stops.sort(java.util.Comparator.comparingDouble(Stop::getOffset));
     strip.setBackground(
         new Background(
             new BackgroundFill(
@@ -149,6 +165,25 @@ public class ColorBarSkin extends SkinBase<ColorBar> {
     double y1 = Math.max(y0 + 10, y + h - labelH / 2);
     strip.resizeRelocate(x, y0, STRIP_WIDTH, y1 - y0);
     double lx = x + STRIP_WIDTH + TICK + GAP;
+    double mv = bar.getMarkerValue();
+    boolean marked =
+        !Double.isNaN(mv) && mv >= Math.min(bar.getLower(), bar.getUpper()) && mv <= bar.getUpper();
+    marker.setVisible(marked);
+    markerLabel.setVisible(marked && !bar.getMarkerLabel().isEmpty());
+    double markTop = Double.NaN;
+    double markBottom = Double.NaN;
+    if (marked) {
+      double p = position(mv, bar.getLower(), bar.getUpper(), bar.isLogScale());
+      double my = Math.round(y0 + p * (y1 - y0)) + 0.5;
+      marker.setStartX(x - 2);
+      marker.setEndX(x + STRIP_WIDTH + TICK);
+      marker.setStartY(my);
+      marker.setEndY(my);
+      double mh = markerLabel.prefHeight(-1);
+      markTop = my - mh / 2;
+      markBottom = my + mh / 2;
+      markerLabel.resizeRelocate(lx, markTop, markerLabel.prefWidth(-1), mh);
+    }
     double lastBottom = Double.NEGATIVE_INFINITY;
     for (int i = 0; i < labels.size(); i++) {
       double p = position(tickValues[i], bar.getLower(), bar.getUpper(), bar.isLogScale());
@@ -163,6 +198,9 @@ public class ColorBarSkin extends SkinBase<ColorBar> {
       double ly = ty - labelH / 2;
       // Labels that would overlap the one above are hidden; the ends are always shown.
       boolean fits = ly >= lastBottom || i == labels.size() - 1;
+      if (marked && ly < markBottom && ly + labelH > markTop) {
+        fits = false;
+      }
       l.setVisible(fits);
       m.setVisible(true);
       if (fits) {
@@ -178,6 +216,9 @@ public class ColorBarSkin extends SkinBase<ColorBar> {
     double lw = 0;
     for (Label l : labels) {
       lw = Math.max(lw, l.prefWidth(-1));
+    }
+    if (!Double.isNaN(getSkinnable().getMarkerValue())) {
+      lw = Math.max(lw, markerLabel.prefWidth(-1));
     }
     double cw = caption.isVisible() ? caption.prefWidth(-1) : 0;
     return left + Math.max(cw, STRIP_WIDTH + TICK + GAP + lw) + right;

@@ -11,9 +11,16 @@ import javafx.scene.paint.Color;
  *       centre. Its input {@code t} lies in [−1, 1].
  *   <li>{@link #SEQUENTIAL}: white for 0 through orange to dark red; ColorBrewer's OrRd with a pure
  *       white start. Its input {@code t} lies in [0, 1].
+ *   <li>{@link #ROUND_OFF}: an error against its round-off bound on a log scale of {@value
+ *       #ROUND_OFF_DECADES_BELOW} decades below the bound and {@value #ROUND_OFF_DECADES_ABOVE}
+ *       above it: near-white through pale green up to the bound (fine: within round-off), then a
+ *       break to a warning ramp, yellow at the bound through orange and red to dark red at a
+ *       thousand times the bound (a real mismatch). The green is ColorBrewer's Greens, the ramp its
+ *       YlOrRd. Its input {@code t} lies in [0, 1], the bound at {@link #ROUND_OFF_BOUND_T}.
  * </ul>
  *
- * Both are monotone in lightness, so the magnitude reads the same in greyscale.
+ * The first two are monotone in lightness, so the magnitude reads the same in greyscale; the
+ * round-off scale changes hue at its break, which is the point of it.
  */
 public enum Colormap {
   DIVERGING(
@@ -21,7 +28,26 @@ public enum Colormap {
       0xd6604d, 0xb2182b, 0x67001f),
   SEQUENTIAL(
       false, 0xffffff, 0xfee8c8, 0xfdd49e, 0xfdbb84, 0xfc8d59, 0xef6548, 0xd7301f, 0xb30000,
-      0x7f0000);
+      0x7f0000),
+  ROUND_OFF(
+      new double[] {0, 0.25, 4 / 7.0, 4 / 7.0, 5 / 7.0, 6 / 7.0, 1},
+      0xf7f7f7,
+      0xe5f5e0,
+      0xa1d99b,
+      0xfed976,
+      0xfd8d3c,
+      0xe31a1c,
+      0x800026);
+
+  /** Decades of the round-off scale below its bound. */
+  public static final int ROUND_OFF_DECADES_BELOW = 4;
+
+  /** Decades of the round-off scale above its bound. */
+  public static final int ROUND_OFF_DECADES_ABOVE = 3;
+
+  /** Where the bound sits on the round-off scale. */
+  public static final double ROUND_OFF_BOUND_T =
+      (double) ROUND_OFF_DECADES_BELOW / (ROUND_OFF_DECADES_BELOW + ROUND_OFF_DECADES_ABOVE);
 
   /** Entries of each table; odd, so that the diverging table has an exact white centre. */
   static final int SIZE = 1025;
@@ -31,16 +57,55 @@ public enum Colormap {
 
   private final boolean diverging;
   private final int[] table = new int[SIZE];
+  private final double[] breaks;
 
   Colormap(boolean diverging, int... anchors) {
+    this(diverging, evenly(anchors.length), anchors);
+  }
+
+  /** A sequential map whose anchors sit at the given positions; a repeated position is a break. */
+  Colormap(double[] at, int... anchors) {
+    this(false, at, anchors);
+  }
+
+  private Colormap(boolean diverging, double[] at, int[] anchors) {
     this.diverging = diverging;
-    int segments = anchors.length - 1;
+    java.util.List<Double> jumps = new java.util.ArrayList<>();
+    for (int k = 0; k + 1 < at.length; k++) {
+      if (at[k] == at[k + 1]) {
+        jumps.add(at[k]);
+      }
+    }
+    this.breaks = jumps.stream().mapToDouble(Double::doubleValue).toArray();
     for (int i = 0; i < SIZE; i++) {
-      double pos = (double) i / (SIZE - 1) * segments;
-      int k = Math.min((int) pos, segments - 1);
-      double f = pos - k;
+      double u = (double) i / (SIZE - 1);
+      int k = 0;
+      while (k < at.length - 2 && u >= at[k + 1]) {
+        k++;
+      }
+      double span = at[k + 1] - at[k];
+      double f = span > 0 ? Math.min(1, Math.max(0, (u - at[k]) / span)) : 1;
       table[i] = mix(anchors[k], anchors[k + 1], f);
     }
+  }
+
+  private static double[] evenly(int n) {
+    double[] at = new double[n];
+    for (int i = 0; i < n; i++) {
+      at[i] = (double) i / (n - 1);
+    }
+    return at;
+  }
+
+  /** The positions in the input range where the color jumps (empty for a continuous map). */
+  public double[] breaks() {
+    double[] out = breaks.clone();
+    if (diverging) {
+      for (int i = 0; i < out.length; i++) {
+        out[i] = 2 * out[i] - 1;
+      }
+    }
+    return out;
   }
 
   private static int mix(int a, int b, double f) {

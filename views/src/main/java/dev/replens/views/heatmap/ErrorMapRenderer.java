@@ -3,11 +3,12 @@ package dev.replens.views.heatmap;
 import java.util.Arrays;
 
 /**
- * Renders an error map ({@code h × w} non-negative values, row-major) into ARGB pixels in the
- * {@link Colormap#SEQUENTIAL} scale, each position a {@code cell × cell} square. Linear: {@code t =
- * v / max}. Logarithmic: {@code t = log(v / floor) / log(max / floor)}, so values at or below
- * {@code floor} are white; errors span 1e−8 to 1, where a linear scale would show only the worst.
- * Infinite errors are full color, NaN is {@link Colormap#NAN_ARGB}. Pure; any thread.
+ * Renders an error map ({@code h × w} non-negative values, row-major) into ARGB pixels in a
+ * sequential scale ({@link Colormap#SEQUENTIAL} by default, {@link Colormap#ROUND_OFF} against a
+ * round-off bound), each position a {@code cell × cell} square. Linear: {@code t = v / max}.
+ * Logarithmic: {@code t = log(v / floor) / log(max / floor)}, so values at or below {@code floor}
+ * are white; errors span 1e−8 to 1, where a linear scale would show only the worst. Infinite errors
+ * are full color, NaN is {@link Colormap#NAN_ARGB}. Pure; any thread.
  */
 public final class ErrorMapRenderer {
 
@@ -34,12 +35,29 @@ public final class ErrorMapRenderer {
   }
 
   /**
+   * {@link #render(double[], int, int, int, Colormap, double, boolean, double, int[])} in {@link
+   * Colormap#SEQUENTIAL}.
+   */
+  public static int[] render(
+      double[] map,
+      int height,
+      int width,
+      int cell,
+      double max,
+      boolean log,
+      double floor,
+      int[] reuse) {
+    return render(map, height, width, cell, Colormap.SEQUENTIAL, max, log, floor, reuse);
+  }
+
+  /**
    * Renders the map.
    *
    * @param map {@code height * width} values
    * @param height rows
    * @param width columns
    * @param cell pixels per position side (at least 1)
+   * @param colormap a sequential colormap
    * @param max the value drawn at full color
    * @param log whether the scale is logarithmic
    * @param floor for a log scale, the value drawn white
@@ -51,6 +69,7 @@ public final class ErrorMapRenderer {
       int height,
       int width,
       int cell,
+      Colormap colormap,
       double max,
       boolean log,
       double floor,
@@ -65,7 +84,7 @@ public final class ErrorMapRenderer {
     int[] row = new int[pw];
     for (int y = 0; y < height; y++) {
       for (int x = 0; x < width; x++) {
-        int c = Colormap.SEQUENTIAL.argb(t(map[y * width + x], max, log, floor));
+        int c = colormap.argb(t(map[y * width + x], max, log, floor));
         Arrays.fill(row, x * cell, (x + 1) * cell, c);
       }
       for (int r = 0; r < cell; r++) {

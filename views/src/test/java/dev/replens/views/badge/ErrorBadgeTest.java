@@ -41,25 +41,41 @@ class ErrorBadgeTest {
   }
 
   @Test
-  void aValueWithinTheToleranceIsOkAndGreen(FxRobot robot) {
+  void aValueWithinTheBoundIsOkAndGreenAndSaysSo(FxRobot robot) {
     assertThat(has("ok")).isTrue();
     assertThat(has("diverged")).isFalse();
-    assertThat(badge.getText()).isEqualTo("max |Δ| 3.1e−07");
+    assertThat(badge.getText()).isEqualTo("max |Δ| 3.1e−07 · within round-off");
+    assertThat(badge.getBoundText()).isEqualTo("round-off bound 1.0e−05");
+    assertThat(badge.getSummary()).isEqualTo("max |Δ| 3.1e−07 · within round-off (bound 1.0e−05)");
+    assertThat(robot.lookup(".error-badge .bound-label").queryLabeled().getText())
+        .isEqualTo("round-off bound 1.0e−05");
     Color c = background(robot);
     assertThat(c.getGreen()).isGreaterThan(c.getRed() + 0.03);
   }
 
   @Test
-  void thePseudoClassFlipsWhenTheValueCrossesTheTolerance(FxRobot robot) {
-    robot.interact(() -> badge.setValue(0.042));
+  void thePseudoClassFlipsWhenTheValueCrossesTheBound(FxRobot robot) {
+    robot.interact(
+        () -> {
+          badge.setTransform("Pad 1x1 → 3x3 in rbr_1x1");
+          badge.setValue(0.042);
+        });
     assertThat(has("diverged")).isTrue();
     assertThat(has("ok")).isFalse();
+    assertThat(badge.getText()).isEqualTo("max |Δ| 4.2e−02 · real mismatch");
+    assertThat(badge.getBoundText()).isEqualTo("4200× the round-off bound 1.0e−05");
+    assertThat(badge.getSummary())
+        .isEqualTo(
+            "max |Δ| 4.2e−02 · real mismatch, 4200× the bound 1.0e−05, in “Pad 1x1 → 3x3 in"
+                + " rbr_1x1”");
     Color c = background(robot);
     assertThat(c.getRed()).isGreaterThan(c.getGreen() + 0.03);
     robot.interact(() -> badge.setValue(Double.POSITIVE_INFINITY));
     assertThat(has("diverged")).isTrue();
     robot.interact(() -> badge.setValue(1e-5));
     assertThat(has("ok")).isTrue();
+    robot.interact(() -> badge.setBound(1e-6));
+    assertThat(has("diverged")).isTrue();
   }
 
   @Test
@@ -68,6 +84,7 @@ class ErrorBadgeTest {
     assertThat(has("unknown")).isTrue();
     assertThat(has("ok") || has("diverged")).isFalse();
     assertThat(badge.getText()).isEqualTo("max |Δ| —");
+    assertThat(badge.getSummary()).isEmpty();
   }
 
   @Test

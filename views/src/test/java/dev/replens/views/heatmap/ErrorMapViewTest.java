@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.replens.engine.eval.Comparison;
 import dev.replens.views.FxSnapshots;
+import java.util.List;
 import javafx.geometry.Point2D;
 import javafx.scene.Scene;
+import javafx.scene.control.Label;
 import javafx.scene.image.WritableImage;
 import javafx.scene.layout.StackPane;
 import javafx.scene.paint.Color;
@@ -19,7 +21,7 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * An 8×8 error map: 0.1 at (0, 0), 1e−7 at (4, 4), 1e−12 elsewhere; shown on the default log scale
- * (8 decades below 0.1) and on a linear one.
+ * (8 decades below 0.1) and on a linear one; and one judged against a round-off bound of 1e−5.
  */
 @ExtendWith(ApplicationExtension.class)
 class ErrorMapViewTest {
@@ -60,6 +62,88 @@ class ErrorMapViewTest {
     assertThat(warm.getBrightness()).isGreaterThan(hot.getBrightness());
     assertThat(warm.getRed()).isGreaterThan(warm.getBlue() + 0.2);
     assertThat(cold).isEqualTo(Color.WHITE);
+  }
+
+  /** 1e−3 at (0, 0), 2e−5 at (2, 2), 2e−6 at (4, 4), 0 at (7, 7), 1e−7 elsewhere. */
+  private static Comparison againstABound() {
+    double[] map = new double[64];
+    java.util.Arrays.fill(map, 1e-7);
+    map[0] = 1e-3;
+    map[2 * 8 + 2] = 2e-5;
+    map[4 * 8 + 4] = 2e-6;
+    map[63] = 0;
+    return new Comparison(1e-3, 1e-3, new double[] {1e-3}, map, 8, 8);
+  }
+
+  @Test
+  void againstARoundOffBoundErrorsBelowItAreGreenAndOnlyThoseAboveItWarm(FxRobot robot) {
+    robot.interact(
+        () -> {
+          view.setBound(1e-5);
+          view.setComparison(againstABound());
+        });
+    WritableImage img = FxSnapshots.snapshot(robot, view);
+    Color mismatch = FxSnapshots.colorAt(img, center(robot, 0, 0));
+    Color justAbove = FxSnapshots.colorAt(img, center(robot, 2, 2));
+    Color within = FxSnapshots.colorAt(img, center(robot, 4, 4));
+    Color tiny = FxSnapshots.colorAt(img, center(robot, 1, 1));
+    Color zero = FxSnapshots.colorAt(img, center(robot, 7, 7));
+    // 100× the bound: red.
+    assertThat(mismatch.getRed()).isGreaterThan(mismatch.getGreen() + 0.5);
+    // 2× the bound: already warm (yellow-orange), not green.
+    assertThat(justAbove.getRed()).isGreaterThan(0.9);
+    assertThat(justAbove.getRed()).isGreaterThan(justAbove.getGreen());
+    assertThat(justAbove.getBlue()).isLessThan(0.5);
+    // A fifth of the bound: green, nothing alarming.
+    assertThat(within.getGreen()).isGreaterThan(within.getRed() + 0.1);
+    assertThat(within.getGreen()).isGreaterThan(within.getBlue() + 0.1);
+    // Far below the bound, and exactly 0: neutral, nearly white.
+    assertThat(tiny.getBrightness()).isGreaterThan(0.9);
+    assertThat(tiny.getGreen()).isGreaterThanOrEqualTo(tiny.getRed());
+    assertThat(zero.getBrightness()).isGreaterThan(0.95);
+    assertThat(zero.getSaturation()).isLessThan(0.05);
+    assertThat(view.getPseudoClassStates().toString()).contains("bounded");
+
+    assertThat(robot.lookup(".error-map-view .color-bar .marker-label").queryLabeled().getText())
+        .isEqualTo("bound 1.0e−05");
+    assertThat(robot.lookup(".error-map-view .summary").queryLabeled().getText())
+        .isEqualTo("max |Δ| 1.0e−03 at (y 0, x 0) · 100× the bound");
+    List<String> legend =
+        robot.lookup(".error-map-view .legend .legend-label").queryAllAs(Label.class).stream()
+            .map(Label::getText)
+            .toList();
+    assertThat(legend).containsExactly("|Δ| ≤ bound: within round-off", "above it: real mismatch");
+    assertThat(robot.lookup(".error-map-view .legend").query().isVisible()).isTrue();
+  }
+
+  @Test
+  void theMapHasLabelledPositionAxes(FxRobot robot) {
+    robot.interact(
+        () -> {
+          view.setBound(1e-5);
+          view.setComparison(againstABound());
+        });
+    WaitForAsyncUtils.waitForFxEvents();
+    ErrorMapViewSkin skin = (ErrorMapViewSkin) view.getSkin();
+    List<String> xs = skin.xTickLabels().stream().map(Label::getText).toList();
+    List<String> ys = skin.yTickLabels().stream().map(Label::getText).toList();
+    assertThat(xs).startsWith("0").contains("7").allMatch(t -> t.matches("\\d+"));
+    assertThat(ys).startsWith("0").contains("7");
+    assertThat(skin.xTickLabels())
+        .allMatch(l -> l.isVisible() && l.getWidth() > 3 && l.getHeight() > 6);
+    assertThat(skin.yTickLabels())
+        .allMatch(l -> l.isVisible() && l.getWidth() > 3 && l.getHeight() > 6);
+    // Each x tick sits under its column, each y tick beside its row.
+    Label x7 = skin.xTickLabels().get(skin.xTickLabels().size() - 1);
+    Point2D c7 = center(robot, 0, 7);
+    double x7Center = view.sceneToLocal(x7.localToScene(x7.getWidth() / 2, 0)).getX();
+    assertThat(x7Center).isCloseTo(c7.getX(), org.assertj.core.data.Offset.offset(1.5));
+    List<String> titles =
+        robot.lookup(".error-map-view .axis-title").queryAllAs(Label.class).stream()
+            .filter(Label::isVisible)
+            .map(Label::getText)
+            .toList();
+    assertThat(titles).containsExactlyInAnyOrder("x (column)", "y (row)");
   }
 
   @Test
