@@ -13,9 +13,13 @@ import dev.replens.engine.train.TrainingDivergedException;
  */
 public record RunFailure(int step, String message, Throwable cause) {
 
-  /** The failure of {@code step} (0: opening) because of {@code t}. */
+  /**
+   * The failure of {@code step} (0: opening) because of {@code t}; a divergence names its own step
+   * (a job of one long step, a lesson's study, counts its inner steps).
+   */
   public static RunFailure of(int step, Throwable t) {
-    return new RunFailure(step, oneLine(t), t);
+    int at = t instanceof TrainingDivergedException d ? d.step() : step;
+    return new RunFailure(at, oneLine(t), t);
   }
 
   /** Whether the step produced a NaN or an infinity ({@link TrainingDivergedException}). */
@@ -28,18 +32,19 @@ public record RunFailure(int step, String message, Throwable cause) {
     return cause instanceof TrainingDivergedException d ? d.parameter() : null;
   }
 
+  /** The message without the {@code step N: } it may start with (a divergence's does). */
+  public String detail() {
+    String prefix = "step " + step + ": ";
+    return message.startsWith(prefix) ? message.substring(prefix.length()) : message;
+  }
+
   /**
    * One sentence for people: {@code training diverged at step 3: …}, {@code step 7 failed: …} or
    * the message alone when the job could not be opened.
    */
   public String describe() {
     if (diverged()) {
-      String detail = message;
-      String prefix = "step " + step + ": ";
-      if (detail.startsWith(prefix)) {
-        detail = detail.substring(prefix.length());
-      }
-      return "training diverged at step " + step + ": " + detail;
+      return "training diverged at step " + step + ": " + detail();
     }
     return step == 0 ? message : "step " + step + " failed: " + message;
   }
