@@ -52,6 +52,7 @@ class TrainerJobTest {
       assertThat(r.awaitEnd(Duration.ofSeconds(60))).isEqualTo(RunState.FINISHED);
       assertThat(r.awaitTermination(Duration.ofSeconds(60))).isTrue();
     }
+    awaitSnapshot(snapshots, RunState.FINISHED);
     List<TrainerJob.Report> reports = new ArrayList<>();
     snapshots.forEach(s -> reports.addAll(s.updates()));
     assertThat(reports)
@@ -106,6 +107,7 @@ class TrainerJobTest {
       ModelState kept = r.submit(job::state).get(60, TimeUnit.SECONDS);
       assertThat(kept.step()).isEqualTo(2);
     }
+    awaitSnapshot(snapshots, RunState.FAILED);
     assertThat(heard).hasSize(1);
     List<RunSnapshot<TrainerJob.Report>> failed =
         snapshots.stream().filter(s -> s.state() == RunState.FAILED).toList();
@@ -115,5 +117,15 @@ class TrainerJobTest {
     assertThat(failed.get(0).failure().parameter()).isEqualTo(key);
     assertThat(failed.get(0).failure().describe()).startsWith("training diverged at step 3: ");
     assertThat(failed.get(0).progress().step()).isEqualTo(2);
+  }
+
+  /** Snapshots are throttled: the last one may come a moment after the run has ended. */
+  private static void awaitSnapshot(List<RunSnapshot<TrainerJob.Report>> snapshots, RunState s)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (snapshots.stream().noneMatch(x -> x.state() == s)) {
+      assertThat(System.nanoTime()).as("waiting for a " + s + " snapshot").isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 }

@@ -84,6 +84,16 @@ public final class JobRunner<U> implements AutoCloseable {
       return this;
     }
 
+    /**
+     * No throttle: every change is handed to the executor at once. With a direct executor ({@code
+     * Runnable::run}) the listener then hears every step and state change on the runner's thread,
+     * as it happens: for headless callers that print or record each step.
+     */
+    public Builder<U> unthrottled() {
+      this.maxPerSecond = 0;
+      return this;
+    }
+
     /** What a snapshot keeps of the updates ({@link Coalescing#ALL} unless set). */
     public Builder<U> coalescing(Coalescing c) {
       this.coalescing = Objects.requireNonNull(c, "coalescing");
@@ -140,7 +150,7 @@ public final class JobRunner<U> implements AutoCloseable {
   private RunProgress progress;
   private RunFailure failure;
   private boolean runWanted;
-  private boolean stepWanted;
+  private int stepsWanted;
   private boolean stopWanted;
   private boolean closeWanted;
   private boolean cancelled;
@@ -165,7 +175,7 @@ public final class JobRunner<U> implements AutoCloseable {
     this.job = b.job;
     this.listener = b.listener;
     this.executor = b.executor;
-    this.intervalNanos = 1_000_000_000L / b.maxPerSecond;
+    this.intervalNanos = b.maxPerSecond == 0 ? 0 : 1_000_000_000L / b.maxPerSecond;
     this.coalescing = b.coalescing;
     this.keepAfterEnd = b.keepAfterEnd;
     this.after = b.after;
@@ -186,26 +196,34 @@ public final class JobRunner<U> implements AutoCloseable {
         return;
       }
       runWanted = true;
+      stepsWanted = 0;
       startThread();
       lock.notifyAll();
     }
   }
 
-  /** Pauses after the current step (the state reads {@code PAUSED} once that step is done). */
+  /**
+   * Pauses after the current step (the state reads {@code PAUSED} once that step is done); single
+   * steps asked for and not begun are dropped.
+   */
   public void pause() {
     synchronized (lock) {
       runWanted = false;
+      stepsWanted = 0;
       lock.notifyAll();
     }
   }
 
-  /** Takes exactly one step if the run is idle or paused, then pauses. */
+  /**
+   * Takes exactly one step if the run is idle or paused, then pauses; each call asks for one more
+   * step (two quick calls take two). Does nothing while the run is started.
+   */
   public void step() {
     synchronized (lock) {
       if (state.ended() || closeWanted || runWanted) {
         return;
       }
-      stepWanted = true;
+      stepsWanted++;
       startThread();
       lock.notifyAll();
     }
@@ -218,7 +236,7 @@ public final class JobRunner<U> implements AutoCloseable {
         return;
       }
       runWanted = false;
-      stepWanted = false;
+      stepsWanted = 0;
       if (thread == null) {
         end(RunState.STOPPED, null);
       } else {
@@ -242,7 +260,7 @@ public final class JobRunner<U> implements AutoCloseable {
       cancelled = true;
       state = RunState.CANCELLED;
       runWanted = false;
-      stepWanted = false;
+      stepsWanted = 0;
       pending.clear();
       dirty = false;
       if (thread == null) {
@@ -395,7 +413,9 @@ public final class JobRunner<U> implements AutoCloseable {
             task = tasks.poll();
           } else if (n == Next.STEP) {
             single = !runWanted;
-            stepWanted = false;
+            if (single) {
+              stepsWanted--;
+            }
             interruptible = true;
           }
         }
@@ -443,7 +463,7 @@ public final class JobRunner<U> implements AutoCloseable {
       } else if (stopWanted) {
         end(RunState.STOPPED, null);
         return Next.CHANGED;
-      } else if (runWanted || stepWanted) {
+      } else if (runWanted || stepsWanted > 0) {
         if (state != RunState.RUNNING) {
           state = RunState.RUNNING;
           lastStepEnd = 0;
@@ -504,7 +524,7 @@ public final class JobRunner<U> implements AutoCloseable {
         next = RunState.FINISHED;
       } else if (stopWanted) {
         next = RunState.STOPPED;
-      } else if (single && !runWanted) {
+      } else if (single && !runWanted && stepsWanted == 0) {
         next = RunState.PAUSED;
       }
       Duration eta =

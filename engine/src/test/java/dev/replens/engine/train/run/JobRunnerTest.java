@@ -141,9 +141,12 @@ class JobRunnerTest {
       assertThat(r.state()).isEqualTo(RunState.IDLE);
       assertThat(job.thread).as("no thread before start").isNull();
 
+      // Two quick single steps take two steps, then pause.
       r.step();
-      await(() -> r.state() == RunState.PAUSED, "the single step");
-      assertThat(r.progress().step()).isEqualTo(1);
+      r.step();
+      await(() -> r.state() == RunState.PAUSED && r.progress().step() == 2, "two single steps");
+      Thread.sleep(100);
+      assertThat(r.progress().step()).isEqualTo(2);
 
       r.start();
       await(() -> r.progress().step() >= 3, "three steps");
