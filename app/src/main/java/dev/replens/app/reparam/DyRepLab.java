@@ -1,7 +1,5 @@
 package dev.replens.app.reparam;
 
-import dev.replens.engine.data.DatasetSplit;
-import dev.replens.engine.data.ShapesDataset;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.NetworkSpec;
 import dev.replens.engine.train.OptimizerConfig;
@@ -84,7 +82,6 @@ public final class DyRepLab extends ReparamLab<DyRepLab.Event, DyRepLab.Update> 
       implements Event {}
 
   private final BlockSpec plain;
-  private final DatasetSplit data;
   private final ReadOnlyStringWrapper roundOff = new ReadOnlyStringWrapper(this, "roundOff");
   private final ReadOnlyObjectWrapper<StructureFrame> start =
       new ReadOnlyObjectWrapper<>(this, "start");
@@ -93,7 +90,6 @@ public final class DyRepLab extends ReparamLab<DyRepLab.Event, DyRepLab.Update> 
   public DyRepLab(BlockSpec block) {
     super("replens-dyrep");
     this.plain = TrainingForms.plain(block);
-    this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
   }
 
   /** DyRep's plain-words note when the saliency cancels out to round-off size, or null. */
@@ -132,7 +128,7 @@ public final class DyRepLab extends ReparamLab<DyRepLab.Event, DyRepLab.Update> 
 
           @Override
           public void open(Consumer<Event> out) {
-            t = Trainer.create(net, cfg, data);
+            t = Trainer.create(net, cfg, shapes());
             d = new DyRep(dc);
             d.attach(t);
             out.accept(new Started(d.frames().get(0)));

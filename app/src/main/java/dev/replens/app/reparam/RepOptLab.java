@@ -1,7 +1,5 @@
 package dev.replens.app.reparam;
 
-import dev.replens.engine.data.DatasetSplit;
-import dev.replens.engine.data.ShapesDataset;
 import dev.replens.engine.kernel.KernelSnapshot;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.NetworkSpec;
@@ -122,7 +120,6 @@ public final class RepOptLab extends ReparamLab<RepOptLab.Event, RepOptLab.Point
       implements Event {}
 
   private final NetworkSpec net;
-  private final DatasetSplit data;
   private final ReadOnlyObjectWrapper<KernelSnapshot> multiplier =
       new ReadOnlyObjectWrapper<>(this, "multiplier");
   private final ReadOnlyObjectWrapper<List<RepOptForm>> searched =
@@ -138,7 +135,6 @@ public final class RepOptLab extends ReparamLab<RepOptLab.Event, RepOptLab.Point
   RepOptLab(BlockSpec csla, int depth, int width) {
     super("replens-repopt");
     this.net = new NetworkSpec(csla, depth, width, width, 1, 28, 28, 10);
-    this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
   }
 
   /** The network both models are. */
@@ -208,7 +204,7 @@ public final class RepOptLab extends ReparamLab<RepOptLab.Event, RepOptLab.Point
 
           @Override
           public void open(Consumer<Event> out) {
-            c = RepOptComparison.create(net, config, data, forms, options);
+            c = RepOptComparison.create(net, config, shapes(), forms, options);
             out.accept(new MultiplierBuilt(c.multiplier(0)));
             RepOptComparison.StepResult r0 = c.measure();
             out.accept(new Point(0, s.steps(), r0.maxKernelDifference(), Double.NaN, Double.NaN));
@@ -256,7 +252,7 @@ public final class RepOptLab extends ReparamLab<RepOptLab.Event, RepOptLab.Point
                     ScaleSearch.run(
                         net,
                         config,
-                        data,
+                        shapes(),
                         start,
                         steps,
                         step -> {

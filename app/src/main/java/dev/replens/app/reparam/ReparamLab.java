@@ -1,6 +1,8 @@
 package dev.replens.app.reparam;
 
 import dev.replens.app.run.FxRunner;
+import dev.replens.engine.data.DatasetSplit;
+import dev.replens.engine.data.ShapesDataset;
 import dev.replens.engine.train.run.Coalescing;
 import dev.replens.engine.train.run.RunState;
 import dev.replens.engine.train.run.TrainingJob;
@@ -29,6 +31,7 @@ abstract class ReparamLab<E, U> implements AutoCloseable {
   private final FxRunner<E> runner;
   private final ReadOnlyStringWrapper message = new ReadOnlyStringWrapper(this, "message", "");
   private Consumer<List<U>> onUpdates = u -> {};
+  private DatasetSplit shapes;
 
   /** A lab whose jobs run on threads named {@code threadName}. */
   ReparamLab(String threadName) {
@@ -49,6 +52,17 @@ abstract class ReparamLab<E, U> implements AutoCloseable {
    * Takes the events of one snapshot, oldest first (FX thread), and returns those the view plots.
    */
   protected abstract List<U> received(List<E> events);
+
+  /**
+   * The labs' data: 512 training and 64 validation gray 28×28 shapes, seed 7, generated on first
+   * use on a job's thread (it may be the first ND4J call, which loads the native libraries).
+   */
+  protected final synchronized DatasetSplit shapes() {
+    if (shapes == null) {
+      shapes = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
+    }
+    return shapes;
+  }
 
   /** Where the view takes each snapshot's updates (FX thread). */
   public void setOnUpdates(Consumer<List<U>> handler) {
