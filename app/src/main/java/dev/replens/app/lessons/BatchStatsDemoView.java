@@ -1,10 +1,12 @@
 package dev.replens.app.lessons;
 
 import dev.replens.app.design.DesignSession;
+import dev.replens.app.run.FxRunner;
 import dev.replens.engine.lesson.Demo;
 import dev.replens.engine.lesson.TrainModeBatchNorm;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.model.Weights;
+import dev.replens.engine.train.run.TrainingJob;
 import dev.replens.views.NumberText;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -22,7 +24,8 @@ final class BatchStatsDemoView
     extends AbstractDemoView<Demo.BatchStatistics, TrainModeBatchNorm.Report> {
 
   private final DesignSession session;
-  private final DemoWorker worker = new DemoWorker("bn");
+  private final FxRunner<TrainModeBatchNorm.Report> worker =
+      FxRunner.showingLatest("replens-demo-bn", 10, this::show, f -> failed(f.message()));
   private final InvalidationListener onDesign = o -> recompute();
   private long seed;
 
@@ -51,7 +54,7 @@ final class BatchStatsDemoView
     long s = seed;
     setParameters(Map.of("seed", (double) s));
     status.setText("computing…");
-    worker.submit(() -> TrainModeBatchNorm.compare(spec, w, s), this::show, this::failed);
+    worker.start(TrainingJob.once(p -> TrainModeBatchNorm.compare(spec, w, s)));
   }
 
   private void failed(String msg) {

@@ -1,10 +1,12 @@
 package dev.replens.app.lessons;
 
+import dev.replens.app.run.FxRunner;
 import dev.replens.engine.lesson.Demo;
 import dev.replens.engine.lesson.DyRepStudy;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.dyrep.DyRepEvent;
 import dev.replens.engine.train.dyrep.StructureFrame;
+import dev.replens.engine.train.run.TrainingJob;
 import dev.replens.views.NumberText;
 import dev.replens.views.chart.LiveChart;
 import dev.replens.views.graph.BlockGraphView;
@@ -38,7 +40,8 @@ final class DyRepDemoView extends AbstractDemoView<Demo.DyRepGrowth, DyRepStudy.
   private final VBox events = new VBox(4);
   private final LiveChart loss =
       LessonCharts.styled(LessonCharts.chart("step", "loss", LOSS), false, LessonCharts.BLUE);
-  private final TrainingWorker<DyRepStudy.Result> worker = new TrainingWorker<>("dyrep", 250);
+  private final FxRunner<DyRepStudy.Result> worker =
+      FxRunner.showingLatest("replens-lesson-dyrep", 4, this::show, f -> failed(f.message()));
 
   DyRepDemoView(Demo.DyRepGrowth demo, BlockSpec design) {
     super(demo, "dyrep-demo");
@@ -78,7 +81,7 @@ final class DyRepDemoView extends AbstractDemoView<Demo.DyRepGrowth, DyRepStudy.
             + " steps; DyRep looks at it every "
             + s.interval()
             + " steps…");
-    worker.start(p -> DyRepStudy.run(design, s, p), this::show, this::failed);
+    worker.start(TrainingJob.once(p -> DyRepStudy.run(design, s, p)));
   }
 
   private void failed(String msg) {

@@ -1,9 +1,11 @@
 package dev.replens.app.lessons;
 
+import dev.replens.app.run.FxRunner;
 import dev.replens.engine.lesson.Demo;
 import dev.replens.engine.lesson.RepOptStudy;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.repopt.RepOptComparison;
+import dev.replens.engine.train.run.TrainingJob;
 import dev.replens.views.chart.LiveChart;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -40,7 +42,8 @@ final class RepOptDemoView extends AbstractDemoView<Demo.RepOptTrajectories, Rep
           LessonCharts.ORANGE,
           LessonCharts.BLUE);
   private final CheckBox mismatch = new CheckBox("Give RepOpt the multipliers of a 3x3-only block");
-  private final TrainingWorker<RepOptStudy.Result> worker = new TrainingWorker<>("repopt", 250);
+  private final FxRunner<RepOptStudy.Result> worker =
+      FxRunner.showingLatest("replens-lesson-repopt", 4, this::show, f -> failed(f.message()));
 
   RepOptDemoView(Demo.RepOptTrajectories demo, BlockSpec design) {
     super(demo, "repopt-demo");
@@ -77,7 +80,7 @@ final class RepOptDemoView extends AbstractDemoView<Demo.RepOptTrajectories, Rep
         "Training both models for "
             + s.steps()
             + " steps from the same seed, on the same batches, in float64…");
-    worker.start(p -> RepOptStudy.run(design, s, p), this::show, this::failed);
+    worker.start(TrainingJob.once(p -> RepOptStudy.run(design, s, p)));
   }
 
   private void failed(String msg) {

@@ -1,10 +1,12 @@
 package dev.replens.app.lessons;
 
+import dev.replens.app.run.FxRunner;
 import dev.replens.engine.lesson.Demo;
 import dev.replens.engine.lesson.TrainingCostStudy;
 import dev.replens.engine.lesson.TrainingCostStudy.Run;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.MemoryUsage;
+import dev.replens.engine.train.run.TrainingJob;
 import dev.replens.views.NumberText;
 import dev.replens.views.chart.LiveChart;
 import java.util.LinkedHashMap;
@@ -49,7 +51,8 @@ final class TrainingCostDemoView
           LessonCharts.ORANGE);
   private final ComboBox<Integer> width = new ComboBox<>();
   private final Button again = new Button("Train again");
-  private final TrainingWorker<TrainingCostStudy.Result> worker = new TrainingWorker<>("cost", 250);
+  private final FxRunner<TrainingCostStudy.Result> worker =
+      FxRunner.showingLatest("replens-lesson-cost", 4, this::show, f -> failed(f.message()));
 
   TrainingCostDemoView(Demo.TrainingCost demo, BlockSpec design) {
     super(demo, "cost-demo");
@@ -90,7 +93,7 @@ final class TrainingCostDemoView
                 + " online without its scaling layers…",
             w,
             s.steps()));
-    worker.start(p -> TrainingCostStudy.run(design, s, p), this::show, this::failed);
+    worker.start(TrainingJob.once(p -> TrainingCostStudy.run(design, s, p)));
   }
 
   private void failed(String msg) {

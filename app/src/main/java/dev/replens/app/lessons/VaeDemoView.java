@@ -1,6 +1,8 @@
 package dev.replens.app.lessons;
 
+import dev.replens.app.run.FxRunner;
 import dev.replens.engine.lesson.Demo;
+import dev.replens.engine.train.run.TrainingJob;
 import dev.replens.engine.vae.EstimatorStudy;
 import dev.replens.engine.vae.TestFunction;
 import dev.replens.views.NumberText;
@@ -51,7 +53,12 @@ final class VaeDemoView extends AbstractDemoView<Demo.VaeGradients, EstimatorStu
   private final Slider sigma = new Slider(0, 3, 0.5);
   private final ComboBox<TestFunction> function = new ComboBox<>();
   private final FormulaView target = new FormulaView();
-  private final DemoWorker worker = new DemoWorker("vae");
+  private final FxRunner<EstimatorStudy.Study> worker =
+      FxRunner.showingLatest(
+          "replens-demo-vae",
+          10,
+          this::show,
+          f -> status.setText("The study failed: " + f.message()));
 
   VaeDemoView(Demo.VaeGradients demo) {
     super(demo, "vae-demo");
@@ -149,10 +156,7 @@ final class VaeDemoView extends AbstractDemoView<Demo.VaeGradients, EstimatorStu
             + f.latex()
             + "], \\quad z \\sim N(\\mu, \\sigma^{2})");
     status.setText("computing…");
-    worker.submit(
-        () -> EstimatorStudy.run(f, m, s, demo().seed()),
-        this::show,
-        msg -> status.setText("The study failed: " + msg));
+    worker.start(TrainingJob.once(progress -> EstimatorStudy.run(f, m, s, demo().seed())));
   }
 
   /** Slider values to two decimals, so that a study is reproducible from what is shown. */

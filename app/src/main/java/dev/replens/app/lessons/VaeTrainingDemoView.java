@@ -1,7 +1,9 @@
 package dev.replens.app.lessons;
 
+import dev.replens.app.run.FxRunner;
 import dev.replens.engine.lesson.Demo;
 import dev.replens.engine.lesson.VaeStudy;
+import dev.replens.engine.train.run.TrainingJob;
 import dev.replens.views.NumberText;
 import dev.replens.views.chart.LiveChart;
 import java.util.ArrayList;
@@ -41,7 +43,8 @@ final class VaeTrainingDemoView extends AbstractDemoView<Demo.VaeTraining, VaeSt
           LessonCharts.ORANGE);
   private final List<ImageView> originals = new ArrayList<>();
   private final List<ImageView> reconstructions = new ArrayList<>();
-  private final TrainingWorker<VaeStudy.Result> worker = new TrainingWorker<>("vae", 250);
+  private final FxRunner<VaeStudy.Result> worker =
+      FxRunner.showingLatest("replens-lesson-vae", 4, this::show, f -> failed(f.message()));
 
   VaeTrainingDemoView(Demo.VaeTraining demo) {
     super(demo, "vae-training-demo");
@@ -92,7 +95,7 @@ final class VaeTrainingDemoView extends AbstractDemoView<Demo.VaeTraining, VaeSt
             s.latent(),
             VaeStudy.TRAIN_IMAGES,
             s.steps()));
-    worker.start(p -> VaeStudy.run(s, p), this::show, this::failed);
+    worker.start(TrainingJob.once(p -> VaeStudy.run(s, p)));
   }
 
   private void failed(String msg) {

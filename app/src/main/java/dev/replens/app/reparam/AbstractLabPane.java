@@ -1,7 +1,6 @@
 package dev.replens.app.reparam;
 
-import javafx.animation.KeyFrame;
-import javafx.animation.Timeline;
+import dev.replens.engine.train.run.RunState;
 import javafx.geometry.Insets;
 import javafx.scene.control.Button;
 import javafx.scene.control.Label;
@@ -10,18 +9,17 @@ import javafx.scene.control.ScrollPane;
 import javafx.scene.layout.BorderPane;
 import javafx.scene.layout.VBox;
 import javafx.stage.WindowEvent;
-import javafx.util.Duration;
 
 /**
  * What the lab views share: the Run, Pause/Resume and Stop buttons wired to the lab, a progress
- * bar, a status line that shows the lab's messages, an export button, and a timer that drains the
- * lab's updates ten times a second until the window closes. Ids are the view's prefix followed by
- * {@code Pane}, {@code Run}, {@code Pause}, {@code Stop}, {@code Status}, {@code Progress} and
- * {@code Export}.
+ * bar, a status line that shows the lab's messages, and an export button; the lab is closed when
+ * the window is. A view takes the lab's updates through {@link ReparamLab#setOnUpdates}, on the FX
+ * thread, at most ten times a second. Ids are the view's prefix followed by {@code Pane}, {@code
+ * Run}, {@code Pause}, {@code Stop}, {@code Status}, {@code Progress} and {@code Export}.
  *
  * @param <L> the lab (model) behind the view
  */
-abstract class AbstractLabPane<L extends AbstractLab<?>> extends BorderPane {
+abstract class AbstractLabPane<L extends ReparamLab<?, ?>> extends BorderPane {
 
   protected final L lab;
   protected final Button run = new Button("Run");
@@ -30,7 +28,6 @@ abstract class AbstractLabPane<L extends AbstractLab<?>> extends BorderPane {
   protected final Label status;
   protected final ProgressBar progress = new ProgressBar(0);
   protected final Button export;
-  private final Timeline pump;
 
   /**
    * @param idPrefix the start of every id
@@ -58,7 +55,7 @@ abstract class AbstractLabPane<L extends AbstractLab<?>> extends BorderPane {
     run.setOnAction(e -> start());
     pause.setOnAction(
         e -> {
-          if (lab.stateProperty().get() == StepLoop.State.PAUSED) {
+          if (lab.stateProperty().get() == RunState.PAUSED) {
             lab.resume();
           } else {
             lab.pause();
@@ -73,9 +70,6 @@ abstract class AbstractLabPane<L extends AbstractLab<?>> extends BorderPane {
               }
             });
 
-    pump = new Timeline(new KeyFrame(Duration.millis(100), e -> drain()));
-    pump.setCycleCount(Timeline.INDEFINITE);
-    pump.play();
     sceneProperty()
         .addListener(
             (o, a, b) -> {
@@ -94,18 +88,15 @@ abstract class AbstractLabPane<L extends AbstractLab<?>> extends BorderPane {
   /** Starts a run with the current settings. */
   public abstract void start();
 
-  /** Shows what the lab recorded since the last call (FX thread, timer). */
-  protected abstract void drain();
-
   /**
    * Sets the buttons and the progress bar for the loop's state; {@code started}: this view has
    * started a run, so that Run reads "Run again".
    */
-  protected void showState(StepLoop.State s, boolean started) {
+  protected void showState(RunState s, boolean started) {
     boolean active = s.active();
     run.setText(active || started ? "Run again" : "Run");
     pause.setDisable(!active);
-    pause.setText(s == StepLoop.State.PAUSED ? "Resume" : "Pause");
+    pause.setText(s == RunState.PAUSED ? "Resume" : "Pause");
     stop.setDisable(!active);
     if (!active && progress.isIndeterminate()) {
       progress.setProgress(0);
@@ -129,9 +120,8 @@ abstract class AbstractLabPane<L extends AbstractLab<?>> extends BorderPane {
     return lab;
   }
 
-  /** Stops the run and the redraw timer. */
+  /** Stops the run. */
   public void close() {
-    pump.stop();
     lab.close();
   }
 }

@@ -1,7 +1,5 @@
 package dev.replens.app.reparam;
 
-import dev.replens.engine.data.DatasetSplit;
-import dev.replens.engine.data.ShapesDataset;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.NetworkSpec;
 import dev.replens.engine.train.OptimizerConfig;
@@ -15,9 +13,10 @@ import dev.replens.engine.train.dyrep.DyRepConfig;
 import dev.replens.engine.train.dyrep.DyRepEvent;
 import dev.replens.engine.train.dyrep.SaliencySample;
 import dev.replens.engine.train.dyrep.StructureFrame;
+import dev.replens.engine.train.run.TrainingJob;
 import java.util.ArrayList;
 import java.util.List;
-import javafx.application.Platform;
+import java.util.function.Consumer;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import javafx.beans.property.ReadOnlyStringProperty;
@@ -25,13 +24,23 @@ import javafx.beans.property.ReadOnlyStringWrapper;
 
 /**
  * The DyRep lab's model: trains a small classifier of plain conv + BN blocks on the built-in shapes
- * with {@link DyRep} growing and cutting branches, on a thread of its own, and hands what each step
- * recorded (saliency, structure changes, structure frames) to the FX thread through a queue.
+ * with {@link DyRep} growing and cutting branches, as a job of the lab's runner (off the FX
+ * thread), and hands what each step recorded (saliency, structure changes, structure frames) to the
+ * view on the FX thread.
  *
  * <p>The network: a 3x3 stem, then {@code depth} plain 3x3 conv + BN + ReLU blocks, 28×28 gray
  * shapes, batch 16, SGD with momentum 0.9 and weight decay 1e-4.
  */
-public final class DyRepLab extends AbstractLab<DyRepLab.Update> {
+public final class DyRepLab extends ReparamLab<DyRepLab.Event, DyRepLab.Update> {
+
+  /** What a job of the lab publishes. */
+  sealed interface Event permits Started, Update, RoundOff {}
+
+  /** The structure the run starts from. */
+  record Started(StructureFrame frame) implements Event {}
+
+  /** DyRep's note that the saliency has cancelled out to round-off size. */
+  record RoundOff(String note) implements Event {}
 
   /**
    * What to run.
@@ -69,10 +78,10 @@ public final class DyRepLab extends AbstractLab<DyRepLab.Update> {
       double loss,
       List<SaliencySample> samples,
       List<DyRepEvent> events,
-      StructureFrame frame) {}
+      StructureFrame frame)
+      implements Event {}
 
   private final BlockSpec plain;
-  private final DatasetSplit data;
   private final ReadOnlyStringWrapper roundOff = new ReadOnlyStringWrapper(this, "roundOff");
   private final ReadOnlyObjectWrapper<StructureFrame> start =
       new ReadOnlyObjectWrapper<>(this, "start");
@@ -81,7 +90,6 @@ public final class DyRepLab extends AbstractLab<DyRepLab.Update> {
   public DyRepLab(BlockSpec block) {
     super("replens-dyrep");
     this.plain = TrainingForms.plain(block);
-    this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
   }
 
   /** DyRep's plain-words note when the saliency cancels out to round-off size, or null. */
@@ -99,10 +107,11 @@ public final class DyRepLab extends AbstractLab<DyRepLab.Update> {
     return new NetworkSpec(plain, s.depth(), s.width(), s.width(), 1, 28, 28, 10);
   }
 
-  /** Starts a run (replacing the current one); what it records arrives through {@link #drain}. */
+  /** Starts a run (replacing the current one); what it records goes to the view's handler. */
   public void start(Settings s) {
-    reset();
     roundOff.set(null);
+    // A new run's first structure may equal the last run's: clear it so that it is seen as new.
+    start.set(null);
     NetworkSpec net = network(s);
     TrainConfig cfg =
         TrainConfig.defaults(TrainMode.OFFLINE, s.steps(), 1)
@@ -112,38 +121,67 @@ public final class DyRepLab extends AbstractLab<DyRepLab.Update> {
             .withValidation(0, 16);
     DyRepConfig dc = DyRepConfig.defaults(s.interval()).withCut(0.1, s.minSpread());
     run(
-        () -> {
-          Trainer t = Trainer.create(net, cfg, data);
-          DyRep d = new DyRep(dc);
-          d.attach(t);
-          StructureFrame first = d.frames().get(0);
-          Platform.runLater(() -> start.set(first));
-          return new StepLoop.Job() {
-            @Override
-            public boolean step() {
-              if (t.steps() >= s.steps()) {
-                return false;
-              }
-              StepMetrics m = t.step(false);
-              List<DyRepEvent> made = d.afterStep(t);
-              List<SaliencySample> all = d.samples();
-              List<SaliencySample> now =
-                  new ArrayList<>(all.subList(Math.max(0, all.size() - s.depth()), all.size()));
-              List<StructureFrame> frames = d.frames();
-              StructureFrame f = made.isEmpty() ? null : frames.get(frames.size() - 1);
-              record(new Update(m.step(), s.steps(), m.loss(), now, made, f));
-              String note = d.roundOffNote().orElse(null);
-              if (note != null) {
-                Platform.runLater(() -> roundOff.set(note));
-              }
-              return t.steps() < s.steps();
-            }
+        new TrainingJob<>() {
+          private Trainer t;
+          private DyRep d;
+          private String note;
 
-            @Override
-            public void close() {
+          @Override
+          public void open(Consumer<Event> out) {
+            t = Trainer.create(net, cfg, shapes());
+            d = new DyRep(dc);
+            d.attach(t);
+            out.accept(new Started(d.frames().get(0)));
+          }
+
+          @Override
+          public void step(Consumer<Event> out) {
+            StepMetrics m = t.step(false);
+            List<DyRepEvent> made = d.afterStep(t);
+            List<SaliencySample> all = d.samples();
+            List<SaliencySample> now =
+                new ArrayList<>(all.subList(Math.max(0, all.size() - s.depth()), all.size()));
+            List<StructureFrame> frames = d.frames();
+            StructureFrame f = made.isEmpty() ? null : frames.get(frames.size() - 1);
+            out.accept(new Update(m.step(), s.steps(), m.loss(), now, made, f));
+            String n = d.roundOffNote().orElse(null);
+            if (n != null && !n.equals(note)) {
+              note = n;
+              out.accept(new RoundOff(n));
+            }
+          }
+
+          @Override
+          public int stepsDone() {
+            return t == null ? 0 : t.steps();
+          }
+
+          @Override
+          public int totalSteps() {
+            return s.steps();
+          }
+
+          @Override
+          public void close() {
+            if (t != null) {
               t.close();
             }
-          };
+          }
         });
+  }
+
+  @Override
+  protected List<Update> received(List<Event> events) {
+    List<Update> updates = new ArrayList<>();
+    for (Event e : events) {
+      if (e instanceof Update u) {
+        updates.add(u);
+      } else if (e instanceof Started st) {
+        start.set(st.frame());
+      } else if (e instanceof RoundOff r) {
+        roundOff.set(r.note());
+      }
+    }
+    return updates;
   }
 }

@@ -5,6 +5,7 @@ import dev.replens.engine.train.ModelState;
 import dev.replens.engine.train.dyrep.DyRepEvent;
 import dev.replens.engine.train.dyrep.SaliencySample;
 import dev.replens.engine.train.dyrep.StructureFrame;
+import dev.replens.engine.train.run.RunState;
 import dev.replens.views.chart.LiveChart;
 import dev.replens.views.graph.BlockGraphView;
 import java.util.ArrayList;
@@ -84,6 +85,7 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     setCenter(center());
     setRight(eventLog());
 
+    lab.setOnUpdates(this::show);
     lab.stateProperty().addListener((o, a, b) -> stateChanged(b));
     lab.roundOffProperty().addListener((o, a, b) -> showRoundOff(b));
     lab.startProperty()
@@ -113,7 +115,7 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
                 follow();
               }
             });
-    stateChanged(StepLoop.State.IDLE);
+    stateChanged(RunState.IDLE);
     graph.setSpec(lab.network(settings()).layerBlock(0));
     layer.getItems().setAll(layers(settings().depth()));
     layer.getSelectionModel().select(0);
@@ -310,9 +312,8 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     lab.start(running);
   }
 
-  @Override
-  protected void drain() {
-    List<DyRepLab.Update> us = lab.drain();
+  /** Shows what one snapshot's steps recorded (FX thread). */
+  private void show(List<DyRepLab.Update> us) {
     if (us.isEmpty() || running == null) {
       return;
     }
@@ -393,11 +394,8 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     warning.setManaged(show);
   }
 
-  private void stateChanged(StepLoop.State s) {
+  private void stateChanged(RunState s) {
     showState(s, running != null);
-    if (!s.active() && running != null) {
-      drain();
-    }
   }
 
   /** The event log as a table: step, layer, change, branches, measured output change. */

@@ -1,7 +1,5 @@
 package dev.replens.app.reparam;
 
-import dev.replens.engine.data.DatasetSplit;
-import dev.replens.engine.data.ShapesDataset;
 import dev.replens.engine.kernel.KernelSnapshot;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.NetworkSpec;
@@ -11,24 +9,34 @@ import dev.replens.engine.train.TrainConfig;
 import dev.replens.engine.train.TrainMode;
 import dev.replens.engine.train.repopt.RepOptComparison;
 import dev.replens.engine.train.repopt.ScaleSearch;
+import dev.replens.engine.train.run.TrainingJob;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CancellationException;
 import java.util.function.Consumer;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyObjectProperty;
 import javafx.beans.property.ReadOnlyObjectWrapper;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
  * The RepOptimizer lab's model: trains a small classifier of CSLA blocks and its single-conv RepOpt
- * twin side by side ({@link RepOptComparison}) on the built-in shapes, on a thread of its own, and
- * hands each step's result to the FX thread through a queue the view drains at its own pace.
+ * twin side by side ({@link RepOptComparison}) on the built-in shapes, as a job of the lab's runner
+ * (off the FX thread), and hands each snapshot's points to the view on the FX thread.
  *
  * <p>The network: a 3x3 stem of 8 channels, then two CSLA blocks (3x3, 1x1 and identity, each with
  * a scale, then BN and ReLU) of 8 channels, 28×28 gray shapes, batch 16.
  */
-public final class RepOptLab extends AbstractLab<RepOptLab.Point> {
+public final class RepOptLab extends ReparamLab<RepOptLab.Event, RepOptLab.Point> {
+
+  /** What a job of the lab publishes. */
+  sealed interface Event permits Point, MultiplierBuilt, ScalesFound {}
+
+  /** The run's block-0 multiplier, once both models are built. */
+  record MultiplierBuilt(KernelSnapshot multiplier) implements Event {}
+
+  /** The hyper-search's scales. */
+  record ScalesFound(List<RepOptForm> forms, int steps) implements Event {}
 
   /** Blocks of the lab's network. */
   static final int DEPTH = 2;
@@ -108,14 +116,15 @@ public final class RepOptLab extends AbstractLab<RepOptLab.Point> {
 
   /** One step's figures, as the view shows them. */
   public record Point(
-      int step, int totalSteps, double maxDifference, double cslaLoss, double repoptLoss) {}
+      int step, int totalSteps, double maxDifference, double cslaLoss, double repoptLoss)
+      implements Event {}
 
   private final NetworkSpec net;
-  private final DatasetSplit data;
   private final ReadOnlyObjectWrapper<KernelSnapshot> multiplier =
       new ReadOnlyObjectWrapper<>(this, "multiplier");
   private final ReadOnlyObjectWrapper<List<RepOptForm>> searched =
       new ReadOnlyObjectWrapper<>(this, "searched");
+  private Consumer<List<RepOptForm>> searchDone = f -> {};
 
   /** A lab on the built-in shapes with the bundled CSLA design. */
   public RepOptLab(BlockSpec csla) {
@@ -126,7 +135,6 @@ public final class RepOptLab extends AbstractLab<RepOptLab.Point> {
   RepOptLab(BlockSpec csla, int depth, int width) {
     super("replens-repopt");
     this.net = new NetworkSpec(csla, depth, width, width, 1, 28, 28, 10);
-    this.data = ShapesDataset.split(ShapesDataset.Variant.GRAY_28, 512, 64, 7);
   }
 
   /** The network both models are. */
@@ -180,73 +188,100 @@ public final class RepOptLab extends AbstractLab<RepOptLab.Point> {
         });
   }
 
-  /** Starts a run (replacing the current one); its points arrive through {@link #drain}. */
+  /** Starts a run (replacing the current one); its points go to the view's update handler. */
   public void start(Settings s) {
     Objects.requireNonNull(s, "settings");
-    reset();
     List<RepOptForm> forms = forms(s);
     RepOptComparison.Options o = RepOptComparison.Options.exact().withMismatch(s.mismatch());
     if (s.clip()) {
       o = o.withClip(s.clipNorm());
     }
     RepOptComparison.Options options = o;
+    TrainConfig config = config(s);
     run(
-        () -> {
-          RepOptComparison c = RepOptComparison.create(net, config(s), data, forms, options);
-          KernelSnapshot m = c.multiplier(0);
-          Platform.runLater(() -> multiplier.set(m));
-          RepOptComparison.StepResult r0 = c.measure();
-          record(new Point(0, s.steps(), r0.maxKernelDifference(), Double.NaN, Double.NaN));
-          return new StepLoop.Job() {
-            @Override
-            public boolean step() {
-              if (c.steps() >= s.steps()) {
-                return false;
-              }
-              RepOptComparison.StepResult r = c.step();
-              record(
-                  new Point(
-                      r.step(), s.steps(), r.maxKernelDifference(), r.cslaLoss(), r.repoptLoss()));
-              return c.steps() < s.steps();
-            }
+        new TrainingJob<>() {
+          private RepOptComparison c;
 
-            @Override
-            public void close() {
+          @Override
+          public void open(Consumer<Event> out) {
+            c = RepOptComparison.create(net, config, shapes(), forms, options);
+            out.accept(new MultiplierBuilt(c.multiplier(0)));
+            RepOptComparison.StepResult r0 = c.measure();
+            out.accept(new Point(0, s.steps(), r0.maxKernelDifference(), Double.NaN, Double.NaN));
+          }
+
+          @Override
+          public void step(Consumer<Event> out) {
+            RepOptComparison.StepResult r = c.step();
+            out.accept(
+                new Point(
+                    r.step(), s.steps(), r.maxKernelDifference(), r.cslaLoss(), r.repoptLoss()));
+          }
+
+          @Override
+          public int stepsDone() {
+            return c == null ? 0 : c.steps();
+          }
+
+          @Override
+          public int totalSteps() {
+            return s.steps();
+          }
+
+          @Override
+          public void close() {
+            if (c != null) {
               c.close();
             }
-          };
+          }
         });
   }
 
   /**
-   * Runs RepOptimizer's hyper-search ({@link ScaleSearch}) for {@code steps} on the lab's thread
-   * (stopping any run); the result arrives in {@link #searchedProperty} and {@code done}.
+   * Runs RepOptimizer's hyper-search ({@link ScaleSearch}) for {@code steps} as the lab's job
+   * (replacing any run); the result arrives in {@link #searchedProperty} and {@code done}.
    */
   public void search(Settings s, int steps, Consumer<List<RepOptForm>> done) {
-    reset();
+    searchDone = Objects.requireNonNull(done, "done");
     List<RepOptForm> start = forms(s.withSearched(null));
+    TrainConfig config = config(s);
     run(
-        () -> {
-          List<RepOptForm> found = ScaleSearch.run(net, config(s), data, start, steps, null);
-          Platform.runLater(
-              () -> {
-                searched.set(found);
-                setMessage(
-                    "Hyper-search: "
-                        + steps
-                        + " steps with learnable scales; the scales are now frozen per channel.");
-                done.accept(found);
-              });
-          return new StepLoop.Job() {
-            @Override
-            public boolean step() {
-              return false;
-            }
+        TrainingJob.once(
+            p ->
+                new ScalesFound(
+                    ScaleSearch.run(
+                        net,
+                        config,
+                        shapes(),
+                        start,
+                        steps,
+                        step -> {
+                          // Replaced or closed: end the search at its next step.
+                          if (Thread.currentThread().isInterrupted()) {
+                            throw new CancellationException("the hyper-search was replaced");
+                          }
+                        }),
+                    steps)));
+  }
 
-            @Override
-            public void close() {}
-          };
-        });
+  @Override
+  protected List<Point> received(List<Event> events) {
+    List<Point> points = new ArrayList<>();
+    for (Event e : events) {
+      if (e instanceof Point p) {
+        points.add(p);
+      } else if (e instanceof MultiplierBuilt m) {
+        multiplier.set(m.multiplier());
+      } else if (e instanceof ScalesFound f) {
+        searched.set(f.forms());
+        setMessage(
+            "Hyper-search: "
+                + f.steps()
+                + " steps with learnable scales; the scales are now frozen per channel.");
+        searchDone.accept(f.forms());
+      }
+    }
+    return points;
   }
 
   /** Forgets the searched scales (back to hand-set ones). */

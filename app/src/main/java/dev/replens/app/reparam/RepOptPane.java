@@ -4,6 +4,7 @@ import dev.replens.engine.kernel.KernelSnapshot;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.OptimizerConfig;
 import dev.replens.engine.train.RepOptForm;
+import dev.replens.engine.train.run.RunState;
 import dev.replens.views.chart.LiveChart;
 import dev.replens.views.heatmap.KernelHeatmap;
 import java.util.ArrayList;
@@ -117,6 +118,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     search.setOnAction(e -> search());
     export.setOnAction(e -> exportCharts());
     handSet.setOnAction(e -> lab.clearSearch());
+    lab.setOnUpdates(this::show);
     lab.stateProperty().addListener((o, a, b) -> stateChanged(b));
     lab.searchedProperty().addListener((o, a, b) -> showScales());
     lab.multiplierProperty().addListener((o, a, b) -> showMultiplier(b, running));
@@ -136,7 +138,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     optimizer.getSelectionModel().selectedIndexProperty().addListener((o, a, b) -> explain());
     clip.selectedProperty().addListener((o, a, b) -> explain());
     mismatch.selectedProperty().addListener((o, a, b) -> explain());
-    stateChanged(StepLoop.State.IDLE);
+    stateChanged(RunState.IDLE);
     showScales();
     explain();
     previewMultiplier();
@@ -256,9 +258,8 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     lab.search(settings(), searchSteps.getValue(), forms -> {});
   }
 
-  @Override
-  protected void drain() {
-    List<RepOptLab.Point> pts = lab.drain();
+  /** Plots the points of one snapshot (FX thread). */
+  private void show(List<RepOptLab.Point> pts) {
     if (pts.isEmpty() || running == null) {
       return;
     }
@@ -302,12 +303,9 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
   private static final javafx.css.PseudoClass PARTED =
       javafx.css.PseudoClass.getPseudoClass("parted");
 
-  private void stateChanged(StepLoop.State s) {
+  private void stateChanged(RunState s) {
     showState(s, running != null);
     search.setDisable(s.active());
-    if (s == StepLoop.State.FINISHED && running != null) {
-      drain();
-    }
   }
 
   private void showScales() {

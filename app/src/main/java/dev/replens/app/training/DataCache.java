@@ -8,7 +8,7 @@ import java.util.Objects;
 /**
  * Keeps the dataset the lab opened last, so that runs one after another (a comparison, a restart)
  * don't generate or read it again. One entry only: a real dataset can take hundreds of megabytes.
- * Called from the lab's worker thread, never from the FX thread.
+ * Called from the lab's preparing and data threads, never from the FX thread.
  */
 final class DataCache {
 

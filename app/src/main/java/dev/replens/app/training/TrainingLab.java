@@ -1,30 +1,32 @@
 package dev.replens.app.training;
 
 import dev.replens.app.Messages;
+import dev.replens.app.run.FxRunner;
 import dev.replens.engine.data.DataLoadException;
 import dev.replens.engine.data.DatasetSplit;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.train.DeployCheck;
 import dev.replens.engine.train.DeployReport;
+import dev.replens.engine.train.ModelState;
 import dev.replens.engine.train.NetworkSpec;
 import dev.replens.engine.train.TrainConfig;
 import dev.replens.engine.train.TrainMode;
 import dev.replens.engine.train.TrainingListener;
-import dev.replens.engine.train.TrainingRun;
+import dev.replens.engine.train.run.Coalescing;
+import dev.replens.engine.train.run.RunFailure;
+import dev.replens.engine.train.run.RunProgress;
+import dev.replens.engine.train.run.RunSnapshot;
+import dev.replens.engine.train.run.TrainerJob;
+import dev.replens.engine.train.run.TrainingJob;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.function.BiConsumer;
-import javafx.application.Platform;
 import javafx.beans.property.ReadOnlyBooleanProperty;
 import javafx.beans.property.ReadOnlyBooleanWrapper;
 import javafx.beans.property.ReadOnlyObjectProperty;
@@ -41,11 +43,13 @@ import org.slf4j.LoggerFactory;
  * progress, the runs shown in the charts, and fuse-and-verify. Plain Java with read-only JavaFX
  * properties for the views; every method is called on the FX thread and returns at once.
  *
- * <p>Threads: each run trains on its engine trainer thread ({@link TrainingRun}); its {@link
- * MetricsFeed} puts the immutable measurements into a concurrent queue, and the view's frame timer
- * calls {@link #drain()} at most a few dozen times a second to take them all at once. Opening a
- * dataset, closing a run and fuse-and-verify happen on one worker thread. The FX thread never waits
- * for either.
+ * <p>Threads: every run is a {@link TrainerJob} of the lab's {@link FxRunner}, trained on a
+ * dedicated trainer thread; its snapshots (every step's immutable measurements since the one
+ * before, at most 30 a second) arrive on the FX thread and wait there until the view's frame timer
+ * calls {@link #drain()}, which applies their states and returns their steps at once. Preparing a
+ * run (opening the data, checking the network) and opening a dataset to show it are one-step jobs
+ * of two more runners; fuse-and-verify runs on the trainer thread, between steps. The FX thread
+ * never waits for any of them.
  *
  * <p>Order of calls: {@link #start} (or {@link #step}) → {@link #drain} on every frame → {@link
  * #pause}, {@link #resume}, {@link #step}, {@link #stop} as the user asks → {@link #verify} once
@@ -120,19 +124,21 @@ public final class TrainingLab implements AutoCloseable {
   private record Plan(
       LabSetup setup, NetworkSpec net, DatasetSplit data, String blockName, int total) {}
 
-  private final Queue<LabEvent> queue = new ConcurrentLinkedQueue<>();
-  private final ExecutorService worker =
-      Executors.newSingleThreadExecutor(
-          r -> {
-            Thread t = new Thread(r, "replens-lab-worker");
-            t.setDaemon(true);
-            return t;
-          });
+  /** A snapshot of a run as it arrived, with the lab's id of the run. */
+  private record Arrival(int run, RunSnapshot<TrainerJob.Report> snapshot) {}
+
   private final DataCache data = new DataCache();
+  private final FxRunner<TrainerJob.Report> training =
+      new FxRunner<>("replens-trainer", 30, Coalescing.ALL, true);
+  private final FxRunner<Plan> preparing =
+      new FxRunner<>("replens-lab-prepare", 10, Coalescing.LATEST, false);
+  private final FxRunner<DatasetSplit> opening =
+      new FxRunner<>("replens-lab-data", 10, Coalescing.LATEST, false);
+  private final List<Arrival> inbox = new ArrayList<>();
 
   private final ReadOnlyObjectWrapper<Phase> phase =
       new ReadOnlyObjectWrapper<>(this, "phase", Phase.IDLE);
-  private final ReadOnlyObjectWrapper<TrainingRun.Status> status =
+  private final ReadOnlyObjectWrapper<RunProgress> status =
       new ReadOnlyObjectWrapper<>(this, "status");
   private final ReadOnlyObjectWrapper<RunInfo> current = new ReadOnlyObjectWrapper<>(this, "run");
   private final ReadOnlyStringWrapper failure = new ReadOnlyStringWrapper(this, "failure");
@@ -145,18 +151,27 @@ public final class TrainingLab implements AutoCloseable {
 
   private BiConsumer<String, String> onProblem = (h, m) -> LOG.warn("{}: {}", h, m);
   private final List<TrainingListener> observers = new CopyOnWriteArrayList<>();
-  private TrainingRun run;
+  private TrainerJob job;
+  private int jobRun;
   private Plan plan;
+  private Plan prepared;
+  private List<TrainMode> order = List.of();
+  private boolean singleStep;
   private final Deque<TrainMode> pending = new ArrayDeque<>();
-  private LabEvent.Diverged divergence;
   private int nextRunId;
   private int generation;
+
+  /** An idle lab. */
+  public TrainingLab() {
+    training.setOnSnapshot(s -> inbox.add(new Arrival(jobRun, s)));
+    preparing.setOnSnapshot(this::prepared);
+  }
 
   // ---------------------------------------------------------------- control
 
   /**
    * Trains {@code block} in each of {@code modes}, one run after another on the same seed (one
-   * mode: a single run). The data is opened and the network checked on the worker thread; a problem
+   * mode: a single run). The data is opened and the network checked off the FX thread; a problem
    * there goes to {@link #setOnProblem} and the lab returns to idle.
    *
    * @param overlay whether the runs already in the charts stay
@@ -168,8 +183,8 @@ public final class TrainingLab implements AutoCloseable {
 
   /** Takes one step: of the paused run, or of a new run in {@code setup.mode()}. */
   public void step(LabSetup setup, BlockSpec block, String blockName) {
-    if (phase.get() == Phase.PAUSED && run != null) {
-      run.step();
+    if (phase.get() == Phase.PAUSED && job != null) {
+      training.step();
     } else if (!phase.get().active()) {
       begin(setup, block, blockName, List.of(setup.mode()), false, true);
     }
@@ -177,26 +192,26 @@ public final class TrainingLab implements AutoCloseable {
 
   /** Pauses after the current step. */
   public void pause() {
-    if (phase.get() == Phase.RUNNING && run != null) {
-      run.pause();
+    if (phase.get() == Phase.RUNNING && job != null) {
+      training.pause();
     }
   }
 
   /** Continues a paused run. */
   public void resume() {
-    if (phase.get() == Phase.PAUSED && run != null) {
-      run.resume();
+    if (phase.get() == Phase.PAUSED && job != null) {
+      training.start();
     }
   }
 
   /** Stops after the current step (and drops the rest of a comparison); the weights stay. */
   public void stop() {
     pending.clear();
-    if (run != null && phase.get().active()) {
-      run.stop();
-    } else if (phase.get() == Phase.PREPARING) {
-      generation++;
+    if (phase.get() == Phase.PREPARING) {
+      preparing.cancel();
       phase.set(Phase.IDLE);
+    } else if (job != null && phase.get().active()) {
+      training.stop();
     }
   }
 
@@ -204,15 +219,14 @@ public final class TrainingLab implements AutoCloseable {
   public void reset() {
     generation++;
     pending.clear();
+    preparing.cancel();
     closeRun();
     plan = null;
-    queue.clear();
     runs.clear();
     current.set(null);
     status.set(null);
     failure.set(null);
     sequence.set("");
-    divergence = null;
     verifying.set(false);
     verification.set(null);
     phase.set(Phase.IDLE);
@@ -227,69 +241,78 @@ public final class TrainingLab implements AutoCloseable {
 
   /**
    * Fuses the current run's weights (the last good ones after a divergence) into the deploy form
-   * and evaluates both forms on the validation set, off the FX thread. The outcome arrives in
-   * {@link #verificationProperty()}.
+   * and evaluates both forms on the validation set, on the run's trainer thread between steps. The
+   * outcome arrives in {@link #verificationProperty()}.
    */
   public void verify() {
     if (!canVerify()) {
       return;
     }
-    TrainingRun r = run;
+    TrainerJob j = job;
     RunInfo info = current.get();
     DatasetSplit d = plan.data();
     int token = generation;
     verifying.set(true);
     verification.set(null);
-    r.snapshot()
-        .thenApplyAsync(
-            s ->
-                new Verification(
-                    info,
-                    s.step(),
-                    DeployCheck.run(s, d.validation(), info.config().validationLimit()),
-                    null),
-            worker)
+    training
+        .submit(
+            () -> {
+              ModelState s = j.state();
+              return new Verification(
+                  info,
+                  s.step(),
+                  DeployCheck.run(s, d.validation(), info.config().validationLimit()),
+                  null);
+            })
         .whenComplete(
-            (v, ex) ->
-                Platform.runLater(
-                    () -> {
-                      if (token != generation) {
-                        return;
-                      }
-                      verifying.set(false);
-                      if (ex != null) {
-                        LOG.warn("fuse and verify failed", ex);
-                        verification.set(new Verification(info, -1, null, Messages.of(unwrap(ex))));
-                      } else {
-                        verification.set(v);
-                      }
-                    }));
+            (v, ex) -> {
+              if (token != generation) {
+                return;
+              }
+              verifying.set(false);
+              if (ex != null) {
+                LOG.warn("fuse and verify failed", ex);
+                verification.set(new Verification(info, -1, null, Messages.of(unwrap(ex))));
+              } else {
+                verification.set(v);
+              }
+            });
   }
 
   /** Whether {@link #verify} can run now: a run with weights that is paused or has ended. */
   public boolean canVerify() {
     Phase p = phase.get();
-    TrainingRun.Status s = status.get();
-    return run != null
+    return job != null
         && !verifying.get()
         && (p == Phase.PAUSED || p == Phase.FINISHED || p == Phase.STOPPED || p == Phase.FAILED)
-        && s != null;
+        && status.get() != null;
   }
 
   /**
-   * Opens a dataset on the worker thread (to show what a chosen folder holds, or why it can't be
-   * read); the result is kept for the next run.
+   * Opens a dataset off the FX thread (to show what a chosen folder holds, or why it can't be
+   * read); the result is kept for the next run. A later call replaces one still reading. The future
+   * completes on the FX thread.
    */
   public CompletableFuture<DatasetSplit> openData(LabSetup setup) {
-    return CompletableFuture.supplyAsync(
-        () -> {
-          try {
-            return data.get(setup.dataset(), setup.dataOptions());
-          } catch (DataLoadException e) {
-            throw new CompletionException(e);
+    CompletableFuture<DatasetSplit> result = new CompletableFuture<>();
+    opening.setOnSnapshot(
+        s -> {
+          if (s.latest() != null) {
+            result.complete(s.latest());
+          } else if (s.failure() != null) {
+            result.completeExceptionally(unwrap(s.failure().cause()));
           }
-        },
-        worker);
+        });
+    opening.start(
+        TrainingJob.once(
+            progress -> {
+              try {
+                return data.get(setup.dataset(), setup.dataOptions());
+              } catch (DataLoadException e) {
+                throw new CompletionException(e);
+              }
+            }));
+    return result;
   }
 
   /**
@@ -310,42 +333,44 @@ public final class TrainingLab implements AutoCloseable {
   public void close() {
     generation++;
     pending.clear();
+    preparing.close();
+    opening.close();
     closeRun();
-    worker.shutdown();
   }
 
   // ---------------------------------------------------------------- the frame side
 
   /**
-   * Takes everything the runs reported since the last call, updates phase, progress and failure,
-   * starts the next run of a comparison, and returns the steps and validations of the runs shown in
-   * the charts, in order. Call on the FX thread, once per frame at most.
+   * Takes every snapshot the runs delivered since the last call, updates phase, progress and
+   * failure, starts the next run of a comparison, and returns the steps and validations of the runs
+   * shown in the charts, in order. Call on the FX thread, once per frame at most.
    */
   public List<LabEvent> drain() {
     List<LabEvent> out = new ArrayList<>();
-    LabEvent e;
-    while ((e = queue.poll()) != null) {
-      int id = e.run();
+    List<Arrival> arrived = new ArrayList<>(inbox);
+    inbox.clear();
+    for (Arrival a : arrived) {
+      int id = a.run();
+      if (runs.stream().anyMatch(r -> r.id() == id)) {
+        for (TrainerJob.Report r : a.snapshot().updates()) {
+          out.add(new LabEvent.Step(id, r.step()));
+          if (r.validation() != null) {
+            out.add(new LabEvent.Validation(id, r.validation()));
+          }
+        }
+      }
       RunInfo cur = current.get();
-      if (e instanceof LabEvent.Step || e instanceof LabEvent.Validation) {
-        if (runs.stream().anyMatch(r -> r.id() == id)) {
-          out.add(e);
-        }
-      } else if (cur != null && cur.id() == id) {
-        if (e instanceof LabEvent.Status s) {
-          apply(s.status());
-        } else if (e instanceof LabEvent.Diverged d) {
-          divergence = d;
-        }
+      if (cur != null && cur.id() == id) {
+        apply(a.snapshot());
       }
     }
     return out;
   }
 
-  private void apply(TrainingRun.Status s) {
-    status.set(s);
+  private void apply(RunSnapshot<TrainerJob.Report> s) {
+    status.set(s.progress());
     switch (s.state()) {
-      case IDLE -> {}
+      case IDLE, CANCELLED -> {}
       case RUNNING -> phase.set(Phase.RUNNING);
       case PAUSED -> phase.set(Phase.PAUSED);
       case FINISHED -> {
@@ -360,7 +385,7 @@ public final class TrainingLab implements AutoCloseable {
         phase.set(Phase.STOPPED);
       }
       case FAILED -> {
-        failure.set(describeFailure(current.get(), s, divergence));
+        failure.set(describeFailure(current.get(), s.failure()));
         if (pending.isEmpty()) {
           phase.set(Phase.FAILED);
         } else {
@@ -370,21 +395,17 @@ public final class TrainingLab implements AutoCloseable {
     }
   }
 
-  private static String describeFailure(RunInfo info, TrainingRun.Status s, LabEvent.Diverged d) {
+  private static String describeFailure(RunInfo info, RunFailure f) {
     String who = info == null ? "" : info.label() + ": ";
-    if (d != null && info != null && d.run() == info.id()) {
-      String detail = d.message();
-      String prefix = "step " + d.step() + ": ";
-      if (detail.startsWith(prefix)) {
-        detail = detail.substring(prefix.length());
-      }
-      if (d.parameter() != null && !detail.contains(d.parameter())) {
-        detail += " (parameter " + d.parameter() + ")";
+    if (f.diverged() && info != null) {
+      String detail = f.detail();
+      if (f.parameter() != null && !detail.contains(f.parameter())) {
+        detail += " (parameter " + f.parameter() + ")";
       }
       double lr = info.config().optimizer().learningRate();
       return who
           + "training diverged at step "
-          + d.step()
+          + f.step()
           + " and stopped: "
           + detail
           + ". Lower the learning rate (now "
@@ -394,7 +415,7 @@ public final class TrainingLab implements AutoCloseable {
           + ") and start again. The charts keep the history; Fuse & verify checks the kept"
           + " weights.";
     }
-    return who + "training failed: " + s.message();
+    return who + "training failed: " + f.describe();
   }
 
   private static String number(double v) {
@@ -414,47 +435,48 @@ public final class TrainingLab implements AutoCloseable {
       String blockName,
       List<TrainMode> modes,
       boolean overlay,
-      boolean singleStep) {
+      boolean single) {
     if (phase.get().active() || modes.isEmpty()) {
       return;
     }
     generation++;
-    int token = generation;
     pending.clear();
     closeRun();
-    queue.clear();
     if (!overlay) {
       runs.clear();
     }
-    divergence = null;
     failure.set(null);
     verification.set(null);
     status.set(null);
     sequence.set("");
     phase.set(Phase.PREPARING);
-    List<TrainMode> order = List.copyOf(modes);
-    CompletableFuture.supplyAsync(() -> prepare(setup, block, blockName, order), worker)
-        .whenComplete(
-            (p, ex) ->
-                Platform.runLater(
-                    () -> {
-                      if (token != generation) {
-                        return;
-                      }
-                      if (ex != null) {
-                        phase.set(Phase.IDLE);
-                        Throwable cause = unwrap(ex);
-                        onProblem.accept(
-                            cause instanceof DataLoadException
-                                ? "The data can't be loaded"
-                                : "This block can't be trained",
-                            Messages.of(cause));
-                        return;
-                      }
-                      plan = p;
-                      pending.addAll(order);
-                      launchNext(singleStep);
-                    }));
+    order = List.copyOf(modes);
+    singleStep = single;
+    prepared = null;
+    preparing.start(TrainingJob.once(progress -> prepare(setup, block, blockName, order)));
+  }
+
+  private void prepared(RunSnapshot<Plan> s) {
+    if (s.latest() != null) {
+      prepared = s.latest();
+    }
+    switch (s.state()) {
+      case FINISHED -> {
+        plan = prepared;
+        pending.addAll(order);
+        launchNext(singleStep);
+      }
+      case FAILED -> {
+        phase.set(Phase.IDLE);
+        Throwable cause = unwrap(s.failure().cause());
+        onProblem.accept(
+            cause instanceof DataLoadException
+                ? "The data can't be loaded"
+                : "This block can't be trained",
+            Messages.of(cause));
+      }
+      default -> {}
+    }
   }
 
   private Plan prepare(LabSetup setup, BlockSpec block, String blockName, List<TrainMode> modes) {
@@ -467,10 +489,8 @@ public final class TrainingLab implements AutoCloseable {
     }
   }
 
-  private void launchNext(boolean singleStep) {
+  private void launchNext(boolean single) {
     TrainMode m = pending.poll();
-    closeRun();
-    divergence = null;
     int id = ++nextRunId;
     TrainConfig config = plan.setup().config(m);
     RunInfo info =
@@ -486,16 +506,17 @@ public final class TrainingLab implements AutoCloseable {
     sequence.set(plan.total() > 1 ? m.id() + " · run " + index + " of " + plan.total() : "");
     current.set(info);
     runs.add(info);
-    TrainingRun r = new TrainingRun(plan.net(), config, plan.data());
-    r.addListener(new MetricsFeed(id, queue));
+    TrainerJob j = new TrainerJob(plan.net(), config, plan.data());
     for (TrainingListener l : observers) {
-      r.addListener(l);
+      j.addListener(l);
     }
-    run = r;
-    if (singleStep) {
-      r.step();
+    // Loading the job lets the one before go: its thread frees its trainer, then this one opens.
+    job = j;
+    jobRun = id;
+    if (single) {
+      training.step(j);
     } else {
-      r.start();
+      training.start(j);
     }
   }
 
@@ -511,13 +532,11 @@ public final class TrainingLab implements AutoCloseable {
     }
   }
 
+  /** Lets the current run go (cancelled if under way); its thread frees the trainer and ends. */
   private void closeRun() {
-    TrainingRun r = run;
-    run = null;
-    if (r != null) {
-      // close() joins the trainer thread after its current step: never on the FX thread.
-      worker.execute(r::close);
-    }
+    job = null;
+    inbox.clear();
+    training.close();
   }
 
   private static Throwable unwrap(Throwable t) {
@@ -541,7 +560,7 @@ public final class TrainingLab implements AutoCloseable {
   }
 
   /** The current run's latest progress, or null before its first report. */
-  public ReadOnlyObjectProperty<TrainingRun.Status> statusProperty() {
+  public ReadOnlyObjectProperty<RunProgress> statusProperty() {
     return status.getReadOnlyProperty();
   }
 

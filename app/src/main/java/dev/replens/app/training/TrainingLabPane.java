@@ -10,7 +10,7 @@ import dev.replens.engine.kernel.KernelSnapshot;
 import dev.replens.engine.samples.SampleCatalog;
 import dev.replens.engine.train.DeployReport;
 import dev.replens.engine.train.TrainMode;
-import dev.replens.engine.train.TrainingRun;
+import dev.replens.engine.train.run.RunProgress;
 import dev.replens.views.chart.LiveChart;
 import dev.replens.views.export.CsvTable;
 import dev.replens.views.export.PngExport;
@@ -57,10 +57,10 @@ import javafx.stage.WindowEvent;
  * kernel of one block, with start, pause, single step, stop, reset, mode comparison and
  * fuse-and-verify.
  *
- * <p>The FX thread only draws: training runs on the engine's trainer thread and reports through the
- * {@link TrainingLab}'s queue. A frame timer takes everything queued on every frame and adds it to
- * the charts' pending batches; each frame then redraws charts with new points in turn, within a
- * budget of {@link #FRAME_BUDGET_NANOS 8 ms}, each chart at most {@link #CHART_INTERVAL_NANOS 15
+ * <p>The FX thread only draws: training runs on the lab's trainer thread and reports through the
+ * {@link TrainingLab}'s snapshots. A frame timer takes everything delivered on every frame and adds
+ * it to the charts' pending batches; each frame then redraws charts with new points in turn, within
+ * a budget of {@link #FRAME_BUDGET_NANOS 8 ms}, each chart at most {@link #CHART_INTERVAL_NANOS 15
  * times a second}: a chart redraws once per batch of points, never once per point.
  */
 public final class TrainingLabPane extends BorderPane {
@@ -707,7 +707,7 @@ public final class TrainingLabPane extends BorderPane {
 
   private void showProgress() {
     TrainingLab.Phase p = lab.phase();
-    TrainingRun.Status s = lab.statusProperty().get();
+    RunProgress s = lab.statusProperty().get();
     if (p == TrainingLab.Phase.PREPARING) {
       progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
       progressText.setText("preparing: data, network and training graph…");

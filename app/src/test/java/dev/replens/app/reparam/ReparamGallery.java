@@ -2,6 +2,7 @@ package dev.replens.app.reparam;
 
 import dev.replens.app.MainWindow;
 import dev.replens.app.TestWindows;
+import dev.replens.engine.train.run.RunState;
 import dev.replens.views.export.PngExport;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class ReparamGallery {
         120, TimeUnit.SECONDS, () -> r.lossChart().pointCount(RepOptPane.CSLA) >= 30);
     save(robot, dir.resolve("repopt-1-mid-run.png"));
     WaitForAsyncUtils.waitFor(
-        120, TimeUnit.SECONDS, () -> r.lab().stateProperty().get() == StepLoop.State.FINISHED);
+        120, TimeUnit.SECONDS, () -> r.lab().stateProperty().get() == RunState.FINISHED);
     Thread.sleep(300);
     robot.interact(() -> ((CheckBox) r.lookup("#repoptClip")).setSelected(true));
     WaitForAsyncUtils.waitFor(
@@ -84,7 +85,7 @@ class ReparamGallery {
         () ->
             d.events().stream()
                     .anyMatch(e -> e.kind() == dev.replens.engine.train.dyrep.DyRepEvent.Kind.CUT)
-                || d.lab().stateProperty().get() == StepLoop.State.FINISHED);
+                || d.lab().stateProperty().get() == RunState.FINISHED);
     Thread.sleep(600);
     save(robot, dir.resolve("dyrep-2-cut.png"));
     robot.interact(() -> d.timeline().setValue(2));

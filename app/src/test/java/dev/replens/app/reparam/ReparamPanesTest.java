@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.replens.engine.model.BlockSpec;
 import dev.replens.engine.samples.SampleCatalog;
 import dev.replens.engine.train.dyrep.DyRepEvent;
+import dev.replens.engine.train.run.RunState;
 import dev.replens.views.chart.LiveChart;
 import java.awt.geom.Rectangle2D;
 import java.awt.image.BufferedImage;
@@ -97,7 +98,7 @@ class ReparamPanesTest {
         90,
         TimeUnit.SECONDS,
         () ->
-            repopt.lab().stateProperty().get() == StepLoop.State.FINISHED
+            repopt.lab().stateProperty().get() == RunState.FINISHED
                 && repopt.lossChart().pointCount(RepOptPane.REPOPT) == 8);
     WaitForAsyncUtils.waitForFxEvents();
 
@@ -131,7 +132,7 @@ class ReparamPanesTest {
         90,
         TimeUnit.SECONDS,
         () ->
-            repopt.lab().stateProperty().get() == StepLoop.State.FINISHED
+            repopt.lab().stateProperty().get() == RunState.FINISHED
                 && repopt.lossChart().pointCount(RepOptPane.REPOPT) == 8);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(diff.seriesNames()).hasSize(2);
@@ -164,7 +165,7 @@ class ReparamPanesTest {
     int grown = nodes();
     assertThat(grown).as("graph nodes after a grow vs before").isGreaterThan(before + 6);
     WaitForAsyncUtils.waitFor(
-        90, TimeUnit.SECONDS, () -> dyrep.lab().stateProperty().get() == StepLoop.State.FINISHED);
+        90, TimeUnit.SECONDS, () -> dyrep.lab().stateProperty().get() == RunState.FINISHED);
     WaitForAsyncUtils.waitForFxEvents();
     int end = nodes();
     assertThat(dyrep.events()).allSatisfy(e -> assertThat(e.outputChange()).isLessThan(1e-4));

@@ -1,28 +1,31 @@
 package dev.replens.engine.train;
 
 import dev.replens.engine.data.DatasetSplit;
+import dev.replens.engine.train.run.JobRunner;
+import dev.replens.engine.train.run.RunProgress;
+import dev.replens.engine.train.run.RunSnapshot;
+import dev.replens.engine.train.run.TrainerJob;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A training run a UI can drive: start, pause, resume, single-step, stop and reset, from any
- * thread. The training itself runs on one dedicated trainer thread (SameDiff keeps a session per
- * thread, and one thread leaves the other core to the UI); the control methods only post a command
- * and return at once. Measurements reach {@link TrainingListener}s on the trainer thread as
- * immutable values.
+ * A training run driven from any thread: start, pause, resume, single-step, stop and reset. It is a
+ * {@link TrainerJob} on a {@link JobRunner}: the training runs on one dedicated trainer thread
+ * (SameDiff keeps a session per thread, and one thread leaves the other core to the UI), the
+ * control methods return at once, and {@link TrainingListener}s hear every step, validation,
+ * divergence and state change on that thread, as immutable values, unthrottled. A UI that wants
+ * throttled snapshots instead runs a {@link TrainerJob} on a {@link JobRunner} of its own.
  *
  * <p>States: {@code IDLE} (built, no step yet) → {@code RUNNING} ⇄ {@code PAUSED} → {@code
  * FINISHED} (all steps done), {@code STOPPED} (by {@link #stop}) or {@code FAILED} (divergence or
- * error). {@link #reset} returns to {@code IDLE} with fresh weights from the same seed. {@link
- * #close} ends the thread.
+ * error). {@link #reset} returns to {@code IDLE} with fresh weights from the same seed, on a new
+ * trainer thread once the old one has ended. {@link #close} ends the thread.
  */
 public final class TrainingRun implements AutoCloseable {
 
@@ -68,29 +71,38 @@ public final class TrainingRun implements AutoCloseable {
     Trainer create(TrainConfig config);
   }
 
-  private enum Kind {
-    START,
-    PAUSE,
-    STEP,
-    STOP,
-    RESET,
-    TASK,
-    CLOSE
-  }
-
-  private record Command(Kind kind, Runnable task, TrainConfig config) {}
-
   private final TrainerFactory factory;
-  private final BlockingQueue<Command> queue = new LinkedBlockingQueue<>();
   private final List<TrainingListener> listeners = new CopyOnWriteArrayList<>();
-  private final Thread thread;
   private final Object monitor = new Object();
+  private final TrainingListener fanOut =
+      new TrainingListener() {
+        @Override
+        public void onStep(StepMetrics step) {
+          for (TrainingListener l : listeners) {
+            safely(() -> l.onStep(step));
+          }
+        }
 
-  private volatile Status status;
+        @Override
+        public void onValidation(ValidationMetrics validation) {
+          for (TrainingListener l : listeners) {
+            safely(() -> l.onValidation(validation));
+          }
+        }
+
+        @Override
+        public void onDiverged(TrainingDivergedException divergence) {
+          for (TrainingListener l : listeners) {
+            safely(() -> l.onDiverged(divergence));
+          }
+        }
+      };
+
+  // Guarded by monitor.
   private TrainConfig config;
-  private Trainer trainer;
-  private double stepsPerSecond;
-  private long lastStepEnd;
+  private TrainerJob job;
+  private JobRunner<TrainerJob.Report> runner;
+  private volatile Status status;
 
   /** A run of {@code net} on {@code data}; nothing is built until the first start or step. */
   public TrainingRun(NetworkSpec net, TrainConfig config, DatasetSplit data) {
@@ -102,9 +114,9 @@ public final class TrainingRun implements AutoCloseable {
     this.factory = Objects.requireNonNull(factory, "factory");
     this.config = Objects.requireNonNull(config, "config");
     this.status = new Status(State.IDLE, 0, config.steps(), 0, null, null);
-    this.thread = new Thread(this::loop, "replens-trainer");
-    thread.setDaemon(true);
-    thread.start();
+    synchronized (monitor) {
+      load(null);
+    }
   }
 
   /** Adds a listener (called on the trainer thread). */
@@ -119,7 +131,7 @@ public final class TrainingRun implements AutoCloseable {
 
   /** Starts or resumes training. Returns at once. */
   public void start() {
-    queue.add(new Command(Kind.START, null, null));
+    runner().start();
   }
 
   /** Same as {@link #start}. */
@@ -129,27 +141,44 @@ public final class TrainingRun implements AutoCloseable {
 
   /** Pauses after the current step. Returns at once. */
   public void pause() {
-    queue.add(new Command(Kind.PAUSE, null, null));
+    runner().pause();
   }
 
   /** Takes exactly one step if the run is idle or paused, then pauses. Returns at once. */
   public void step() {
-    queue.add(new Command(Kind.STEP, null, null));
+    runner().step();
   }
 
   /** Stops after the current step; the weights stay available. Returns at once. */
   public void stop() {
-    queue.add(new Command(Kind.STOP, null, null));
+    runner().stop();
   }
 
   /** Discards the weights and returns to step 0 (same seed, same configuration). */
   public void reset() {
-    queue.add(new Command(Kind.RESET, null, null));
+    reset(null);
   }
 
-  /** Discards the weights and returns to step 0 with another configuration (mode, optimizer...). */
+  /**
+   * Discards the weights and returns to step 0 with another configuration (mode, optimizer...), or
+   * the same one if null. The {@code IDLE} status reaches listeners on the caller's thread.
+   */
   public void reset(TrainConfig newConfig) {
-    queue.add(new Command(Kind.RESET, null, Objects.requireNonNull(newConfig)));
+    Status idle;
+    synchronized (monitor) {
+      if (newConfig != null) {
+        config = newConfig;
+      }
+      JobRunner<TrainerJob.Report> old = runner;
+      old.close();
+      load(old);
+      idle = new Status(State.IDLE, 0, config.steps(), 0, null, null);
+      status = idle;
+      monitor.notifyAll();
+    }
+    for (TrainingListener l : listeners) {
+      safely(() -> l.onStatus(idle));
+    }
   }
 
   /** The latest status. */
@@ -162,19 +191,13 @@ public final class TrainingRun implements AutoCloseable {
    * first if needed. Use it to read the state, change the learning rate or add a hook.
    */
   public <T> CompletableFuture<T> submit(Function<Trainer, T> f) {
-    CompletableFuture<T> result = new CompletableFuture<>();
-    queue.add(
-        new Command(
-            Kind.TASK,
-            () -> {
-              try {
-                result.complete(f.apply(ensureTrainer()));
-              } catch (RuntimeException e) {
-                result.completeExceptionally(e);
-              }
-            },
-            null));
-    return result;
+    TrainerJob j;
+    JobRunner<TrainerJob.Report> r;
+    synchronized (monitor) {
+      j = job;
+      r = runner;
+    }
+    return r.submit(() -> f.apply(j.trainer()));
   }
 
   /**
@@ -203,163 +226,72 @@ public final class TrainingRun implements AutoCloseable {
   /** Ends the trainer thread (after its current step). */
   @Override
   public void close() {
-    queue.add(new Command(Kind.CLOSE, null, null));
+    JobRunner<TrainerJob.Report> r = runner();
+    r.close();
     try {
-      thread.join(60_000);
+      if (!r.awaitTermination(Duration.ofSeconds(60))) {
+        LOG.warn("the trainer thread has not ended after a minute");
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
   }
 
-  private void loop() {
-    try {
-      while (true) {
-        Command c = status.state() == State.RUNNING ? queue.poll() : queue.take();
-        if (c != null) {
-          if (c.kind() == Kind.CLOSE) {
-            closeTrainer();
-            return;
-          }
-          handle(c);
-          continue;
-        }
-        if (status.state() == State.RUNNING) {
-          doStep(false);
-        }
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      closeTrainer();
-    }
-  }
-
-  private void handle(Command c) {
-    State s = status.state();
-    switch (c.kind()) {
-      case START -> {
-        if (s == State.IDLE || s == State.PAUSED) {
-          if (build()) {
-            lastStepEnd = 0;
-            publish(State.RUNNING, null);
-          }
-        }
-      }
-      case PAUSE -> {
-        if (s == State.RUNNING) {
-          publish(State.PAUSED, null);
-        }
-      }
-      case STEP -> {
-        if ((s == State.IDLE || s == State.PAUSED) && build()) {
-          lastStepEnd = 0;
-          doStep(true);
-        }
-      }
-      case STOP -> {
-        if (!s.ended()) {
-          publish(State.STOPPED, "stopped at step " + steps());
-        }
-      }
-      case RESET -> {
-        closeTrainer();
-        if (c.config() != null) {
-          config = c.config();
-        }
-        stepsPerSecond = 0;
-        status = new Status(State.IDLE, 0, config.steps(), 0, null, null);
-        notifyStatus();
-      }
-      case TASK -> c.task().run();
-      case CLOSE -> {}
-    }
-  }
-
-  private boolean build() {
-    try {
-      ensureTrainer();
-      return true;
-    } catch (RuntimeException e) {
-      LOG.warn("could not build the trainer", e);
-      publish(State.FAILED, e.getMessage());
-      return false;
-    }
-  }
-
-  private Trainer ensureTrainer() {
-    if (trainer == null) {
-      trainer = factory.create(config);
-    }
-    return trainer;
-  }
-
-  private void doStep(boolean single) {
-    if (trainer.steps() >= config.steps()) {
-      publish(State.FINISHED, "finished " + trainer.steps() + " steps");
-      return;
-    }
-    try {
-      StepMetrics m = trainer.step();
-      long now = System.nanoTime();
-      if (lastStepEnd != 0) {
-        double sps = 1e9 / (now - lastStepEnd);
-        stepsPerSecond = stepsPerSecond == 0 ? sps : 0.8 * stepsPerSecond + 0.2 * sps;
-      }
-      lastStepEnd = now;
-      for (TrainingListener l : listeners) {
-        safely(() -> l.onStep(m));
-      }
-      int every = config.validateEvery();
-      if ((every > 0 && m.step() % every == 0) || m.step() == config.steps()) {
-        ValidationMetrics v = trainer.validate();
-        for (TrainingListener l : listeners) {
-          safely(() -> l.onValidation(v));
-        }
-      }
-      if (trainer.steps() >= config.steps()) {
-        publish(State.FINISHED, "finished " + trainer.steps() + " steps");
-      } else {
-        publish(single ? State.PAUSED : status.state(), null);
-      }
-    } catch (TrainingDivergedException e) {
-      for (TrainingListener l : listeners) {
-        safely(() -> l.onDiverged(e));
-      }
-      publish(State.FAILED, e.getMessage());
-    } catch (RuntimeException e) {
-      LOG.warn("training failed at step {}", steps() + 1, e);
-      publish(State.FAILED, "step " + (steps() + 1) + " failed: " + e.getMessage());
-    }
-  }
-
-  private int steps() {
-    return trainer == null ? 0 : trainer.steps();
-  }
-
-  private void publish(State s, String message) {
-    int step = steps();
-    Duration eta =
-        stepsPerSecond > 0 && !s.ended()
-            ? Duration.ofMillis((long) (1000 * (config.steps() - step) / stepsPerSecond))
-            : null;
-    status =
-        new Status(
-            s,
-            step,
-            config.steps(),
-            stepsPerSecond,
-            eta,
-            message == null ? status.message() : message);
-    notifyStatus();
-  }
-
-  private void notifyStatus() {
+  private JobRunner<TrainerJob.Report> runner() {
     synchronized (monitor) {
+      return runner;
+    }
+  }
+
+  /** A fresh job and its runner, after {@code previous}. Holds the monitor. */
+  private void load(JobRunner<?> previous) {
+    TrainConfig c = config;
+    TrainerJob j = new TrainerJob(() -> factory.create(c), c).addListener(fanOut);
+    job = j;
+    runner =
+        JobRunner.of("replens-trainer", j)
+            .deliverTo(s -> report(j, s), Runnable::run)
+            .unthrottled()
+            .keepAfterEnd()
+            .after(previous)
+            .build();
+  }
+
+  /** Every change of {@code from}'s run, as it happens (on the thread that made it). */
+  private void report(TrainerJob from, RunSnapshot<TrainerJob.Report> s) {
+    Status next;
+    synchronized (monitor) {
+      if (from != job) {
+        return;
+      }
+      next = status(s, status);
+      status = next;
       monitor.notifyAll();
     }
-    Status s = status;
     for (TrainingListener l : listeners) {
-      safely(() -> l.onStatus(s));
+      safely(() -> l.onStatus(next));
     }
+  }
+
+  private static Status status(RunSnapshot<?> s, Status before) {
+    RunProgress p = s.progress();
+    State state =
+        switch (s.state()) {
+          case IDLE -> State.IDLE;
+          case RUNNING -> State.RUNNING;
+          case PAUSED -> State.PAUSED;
+          case FINISHED -> State.FINISHED;
+          case STOPPED, CANCELLED -> State.STOPPED;
+          case FAILED -> State.FAILED;
+        };
+    String message =
+        switch (s.state()) {
+          case FINISHED -> "finished " + p.step() + " steps";
+          case STOPPED -> "stopped at step " + p.step();
+          case FAILED -> s.failure().diverged() ? s.failure().message() : s.failure().describe();
+          default -> before.message();
+        };
+    return new Status(state, p.step(), p.totalSteps(), p.stepsPerSecond(), p.eta(), message);
   }
 
   private static void safely(Runnable r) {
@@ -367,13 +299,6 @@ public final class TrainingRun implements AutoCloseable {
       r.run();
     } catch (RuntimeException e) {
       LOG.warn("a training listener failed", e);
-    }
-  }
-
-  private void closeTrainer() {
-    if (trainer != null) {
-      trainer.close();
-      trainer = null;
     }
   }
 }
