@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.ZoneId;
 import java.time.format.DateTimeFormatter;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
 import javafx.application.Application;
 import javafx.application.Platform;
 import javafx.stage.Stage;
@@ -30,6 +31,8 @@ public final class RepLensApp extends Application {
   public static final String START_SAMPLE = "repvgg";
 
   private MainWindow window;
+
+  private final CompletableFuture<MainWindow> ready = new CompletableFuture<>();
 
   /**
    * Shows the window at once with a placeholder while the engine (ND4J and its native libraries)
@@ -51,7 +54,9 @@ public final class RepLensApp extends Application {
                   () -> {
                     try {
                       open(stage);
+                      ready.complete(window);
                     } catch (Exception e) {
+                      ready.completeExceptionally(e);
                       unexpected(e);
                     }
                   });
@@ -140,9 +145,12 @@ public final class RepLensApp extends Application {
     }
   }
 
-  /** The main window once {@link #start} has built it, or null before (tests drive it). */
-  public MainWindow window() {
-    return window;
+  /**
+   * Completes with the main window once the engine has loaded and the explorer is built; {@link
+   * #start} returns before that, showing a placeholder.
+   */
+  public CompletableFuture<MainWindow> whenReady() {
+    return ready;
   }
 
   public static void main(String[] args) {

@@ -58,12 +58,20 @@ public final class RecoveryChild {
           try {
             RepLensApp app = new RepLensApp();
             app.start(new Stage());
-            window.complete(app.window());
+            app.whenReady()
+                .whenComplete(
+                    (w, e) -> {
+                      if (e != null) {
+                        window.completeExceptionally(e);
+                      } else {
+                        window.complete(w);
+                      }
+                    });
           } catch (Throwable e) {
             window.completeExceptionally(e);
           }
         });
-    MainWindow w = window.get(60, TimeUnit.SECONDS);
+    MainWindow w = window.get(120, TimeUnit.SECONDS);
     if (mode.equals("edit")) {
       String json = onFx(() -> edit(w.session()));
       Files.writeString(out, json, StandardCharsets.UTF_8);
