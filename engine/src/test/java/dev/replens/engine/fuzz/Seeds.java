@@ -45,6 +45,14 @@ public final class Seeds {
     return SampleCatalog.list().stream().map(s -> resource(s.resource())).toList();
   }
 
+  /**
+   * Checkpoints as PyTorch and safetensors write them, made by {@code
+   * tools/checkpoint/make_checkpoints.py} with torch 1.13.
+   */
+  public static List<byte[]> checkpoints(String... names) {
+    return java.util.Arrays.stream(names).map(n -> resource("checkpoint/" + n)).toList();
+  }
+
   /** Every bundled lesson file, as written. */
   public static List<byte[]> lessons() {
     return LessonCatalog.list().stream().map(e -> resource(e.resource())).toList();
@@ -69,6 +77,32 @@ public final class Seeds {
     mixed.put("empty.npy", npy("<f4", "(0, 3)", new byte[0]));
     out.add(mixed);
     return out;
+  }
+
+  /**
+   * The entries of a zip that {@link ZipInputStream} can't stream: {@code torch.save} stores
+   * entries uncompressed with data descriptors, which only the central directory describes.
+   */
+  static Map<String, byte[]> storedEntries(byte[] zip) {
+    try {
+      java.nio.file.Path tmp = java.nio.file.Files.createTempFile("replens-seed", ".zip");
+      try {
+        java.nio.file.Files.write(tmp, zip);
+        Map<String, byte[]> out = new LinkedHashMap<>();
+        try (java.util.zip.ZipFile z = new java.util.zip.ZipFile(tmp.toFile())) {
+          for (ZipEntry e : z.stream().toList()) {
+            try (InputStream in = z.getInputStream(e)) {
+              out.put(e.getName(), in.readAllBytes());
+            }
+          }
+        }
+        return out;
+      } finally {
+        java.nio.file.Files.deleteIfExists(tmp);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   private static Map<String, byte[]> entries(byte[] zip) {

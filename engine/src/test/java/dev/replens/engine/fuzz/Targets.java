@@ -8,7 +8,10 @@ import dev.replens.engine.data.MnistFolder;
 import dev.replens.engine.io.DesignDocument;
 import dev.replens.engine.io.DesignFormatException;
 import dev.replens.engine.io.DesignIO;
+import dev.replens.engine.io.Progress;
 import dev.replens.engine.io.WeightFileException;
+import dev.replens.engine.io.checkpoint.Checkpoint;
+import dev.replens.engine.io.checkpoint.Checkpoints;
 import dev.replens.engine.io.npz.NpzReader;
 import dev.replens.engine.lesson.LessonFormatException;
 import dev.replens.engine.lesson.LessonReader;
@@ -37,7 +40,15 @@ public final class Targets {
 
   /** Every fuzzed reader. */
   public static List<FuzzTarget> all() {
-    return List.of(designs(), npz(), lessons(), idx(), imageFolder());
+    return List.of(
+        designs(),
+        npz(),
+        lessons(),
+        idx(),
+        imageFolder(),
+        torchZip(),
+        torchLegacy(),
+        safetensors());
   }
 
   /** The mutators of all three lists; a list given twice is drawn from twice as often. */
@@ -219,6 +230,132 @@ public final class Targets {
       System.arraycopy(with, 0, out, i, with.length);
     }
     return out;
+  }
+
+  // ---------------------------------------------------------------- checkpoints
+
+  /** What {@link Checkpoints#read} says when a failure slipped past every check of the reader. */
+  private static final String LAST_RESORT = "in a way RepLens doesn't recognise";
+
+  /**
+   * {@link Checkpoints#read} on {@code torch.save} zip archives. Every zip entry carries a CRC-32,
+   * so blind damage to the archive rarely gets past the zip reader; half the cases damage the
+   * pickle ({@code data.pkl}) alone and zip it again with a valid CRC, which hands the restricted
+   * unpickler damaged opcodes directly.
+   */
+  static FuzzTarget torchZip() {
+    List<Map<String, byte[]>> seeds =
+        Seeds.checkpoints(
+                "sd_f32.pth",
+                "views.pth",
+                "sd_f16.pth",
+                "sd_bf16.pth",
+                "buffers.pth",
+                "wrapped_model.pth",
+                "ddp_prefix.pth")
+            .stream()
+            .map(Seeds::storedEntries)
+            .toList();
+    List<Mutator> mutators = concat(Mutators.blind(), Mutators.blind(), List.of());
+    return new FuzzTarget(
+        "TorchZip",
+        r -> {
+          List<String> applied = new ArrayList<>();
+          Map<String, byte[]> entries = new LinkedHashMap<>(seeds.get(r.nextInt(seeds.size())));
+          if (r.nextBoolean()) {
+            String pickle =
+                entries.keySet().stream()
+                    .filter(n -> n.endsWith("data.pkl"))
+                    .findFirst()
+                    .orElseThrow();
+            entries.put(pickle, FuzzTarget.mutate(entries.get(pickle), mutators, r, applied));
+            applied.add("pth:pickle-rezipped");
+            return FuzzCase.of("w.pth", zip(entries, true), applied);
+          }
+          return FuzzCase.of(
+              "w.pth", FuzzTarget.mutate(zip(entries, true), mutators, r, applied), applied);
+        },
+        folder -> readCheckpoint(folder.resolve("w.pth")),
+        WeightFileException.class,
+        Targets::checkCheckpoint);
+  }
+
+  /** {@link Checkpoints#read} on the pre-1.6 format: one pickle stream, then the raw storages. */
+  static FuzzTarget torchLegacy() {
+    return FuzzTarget.file(
+            "TorchLegacy",
+            "w.pth",
+            Seeds.checkpoints("sd_f32_legacy.pth", "views_legacy.pth"),
+            Mutators.blind(),
+            Targets::readCheckpoint,
+            WeightFileException.class)
+        .withCheck(Targets::checkCheckpoint);
+  }
+
+  /**
+   * {@link Checkpoints#read} on {@code .safetensors}: blind damage, and the JSON mutators applied
+   * to the header alone, its length prefix rewritten to match.
+   */
+  static FuzzTarget safetensors() {
+    List<Mutator> header =
+        Mutators.json().stream()
+            .map(m -> Mutator.of("st:" + m.name(), (in, r) -> inHeader(in, r, m)))
+            .toList();
+    return FuzzTarget.file(
+            "Safetensors",
+            "w.safetensors",
+            Seeds.checkpoints(
+                "sd_f32.safetensors",
+                "sd_f16.safetensors",
+                "sd_bf16.safetensors",
+                "buffers.safetensors"),
+            concat(Mutators.blind(), header, header),
+            Targets::readCheckpoint,
+            WeightFileException.class)
+        .withCheck(Targets::checkCheckpoint);
+  }
+
+  /** The safetensors header (after its 8-byte little-endian length) damaged by {@code m}. */
+  private static byte[] inHeader(byte[] in, SplittableRandom r, Mutator m) {
+    if (in.length < 8) {
+      return in;
+    }
+    long n = java.nio.ByteBuffer.wrap(in, 0, 8).order(java.nio.ByteOrder.LITTLE_ENDIAN).getLong();
+    if (n < 0 || n > in.length - 8) {
+      return in;
+    }
+    byte[] json = java.util.Arrays.copyOfRange(in, 8, 8 + (int) n);
+    byte[] damaged = m.mutate(json, r);
+    java.nio.ByteBuffer out =
+        java.nio.ByteBuffer.allocate(8 + damaged.length + in.length - 8 - (int) n)
+            .order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    out.putLong(damaged.length).put(damaged).put(in, 8 + (int) n, in.length - 8 - (int) n);
+    return out.array();
+  }
+
+  /** Reads a checkpoint; a failure that reached the reader's last resort is a finding. */
+  private static Object readCheckpoint(java.nio.file.Path file) throws WeightFileException {
+    try {
+      return Checkpoints.read(file, Progress.NONE);
+    } catch (WeightFileException e) {
+      if (String.valueOf(e.getMessage()).contains(LAST_RESORT)) {
+        throw new AssertionError("an unexpected failure reached the last resort: " + e, e);
+      }
+      throw e;
+    }
+  }
+
+  /** A checkpoint that reads has tensors whose shapes hold as many elements as they claim. */
+  private static void checkCheckpoint(Object result) {
+    Checkpoint c = (Checkpoint) result;
+    for (String k : c.keys()) {
+      if (k == null || k.isEmpty()) {
+        throw new AssertionError("a tensor without a name");
+      }
+    }
+    if (c.elementCount() < 0) {
+      throw new AssertionError("a negative element count: " + c.elementCount());
+    }
   }
 
   // ---------------------------------------------------------------- IDX and image folders
