@@ -1,6 +1,7 @@
 package dev.replens.engine.pipeline;
 
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.model.Activation;
 import dev.replens.engine.model.AvgPool;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
@@ -10,6 +11,7 @@ import dev.replens.engine.model.ChannelScale;
 import dev.replens.engine.model.Conv;
 import dev.replens.engine.model.FrequencyFilter;
 import dev.replens.engine.model.Identity;
+import dev.replens.engine.model.Nonlinearity;
 import dev.replens.engine.model.Op;
 import dev.replens.engine.model.Weights;
 import dev.replens.engine.transform.BnStats;
@@ -159,7 +161,10 @@ final class Linearizer {
     if (op instanceof ChannelScale sc) {
       return t.mul(w.get(b.id(), sc.id(), "weight"));
     }
-    if (op instanceof Identity || op instanceof AvgPool || op instanceof ChannelBias) {
+    if (op instanceof Identity
+        || op instanceof AvgPool
+        || op instanceof ChannelBias
+        || (op instanceof Nonlinearity n && n.kind() == Activation.NONE)) {
       return t;
     }
     throw new FusionBlockedException(

@@ -1,6 +1,7 @@
 package dev.replens.engine.pipeline;
 
 import dev.replens.engine.kernel.Kernel;
+import dev.replens.engine.model.Activation;
 import dev.replens.engine.model.AvgPool;
 import dev.replens.engine.model.BatchNorm;
 import dev.replens.engine.model.BlockSpec;
@@ -10,6 +11,7 @@ import dev.replens.engine.model.ChannelScale;
 import dev.replens.engine.model.Conv;
 import dev.replens.engine.model.FrequencyFilter;
 import dev.replens.engine.model.Identity;
+import dev.replens.engine.model.Nonlinearity;
 import dev.replens.engine.model.Op;
 import dev.replens.engine.model.Weights;
 import dev.replens.engine.transform.BnStats;
@@ -222,6 +224,12 @@ final class Squeezer {
       sentence =
           "The identity is a 1x1 conv whose kernel has a 1 where each output channel meets its"
               + " own input channel and 0 elsewhere.";
+    } else if (op instanceof Nonlinearity n && n.kind() == Activation.NONE) {
+      k = Transforms.identityKernel(channels, spec.groups(), 1, w.dtype());
+      kind = TransformKind.IDENTITY_TO_KERNEL;
+      sentence =
+          "An activation of 'none' passes its input through unchanged: it is the identity, a 1x1"
+              + " conv with a 1 where each output channel meets its own input channel.";
     } else if (op instanceof AvgPool p) {
       k = Transforms.averagePoolKernel(channels, spec.groups(), p.kernel(), w.dtype());
       kind = TransformKind.AVG_TO_KERNEL;

@@ -13,6 +13,7 @@ import dev.replens.engine.model.Branch;
 import dev.replens.engine.model.ChannelBias;
 import dev.replens.engine.model.ChannelScale;
 import dev.replens.engine.model.Conv;
+import dev.replens.engine.model.Nonlinearity;
 import dev.replens.engine.model.PaddingMode;
 import dev.replens.engine.model.WeightInit;
 import dev.replens.engine.model.Weights;
@@ -89,6 +90,28 @@ class FusionPipelineTest {
                 Branch.of("avg", new AvgPool("avg", 3), new ChannelBias("shift"))),
             List.of(ChannelScale.of("scale"), new ChannelBias("shift")),
             Activation.NONE);
+    assertExact(spec);
+  }
+
+  @Test
+  void anActivationOfNoneInsideABranchIsTheIdentityAndFusesExactly() {
+    BlockSpec spec =
+        new BlockSpec(
+            4,
+            4,
+            3,
+            1,
+            1,
+            1,
+            List.of(
+                Branch.of(
+                    "dense",
+                    new Conv("conv", 4, 3, 3, 1, true),
+                    new Nonlinearity("act", Activation.NONE),
+                    BatchNorm.of("bn")),
+                Branch.of("plain", new Nonlinearity("none", Activation.NONE), BatchNorm.of("bn"))),
+            List.of(),
+            Activation.RELU);
     assertExact(spec);
   }
 
