@@ -54,10 +54,10 @@ public final class NetworkInspector {
   private static final Logger LOG = LoggerFactory.getLogger(NetworkInspector.class);
 
   /** Per-tensor INT8 loses this many times more than per-channel before it is a warning. */
-  static final double INT8_PENALTY_WARNING = 3;
+  static final double INT8_PENALTY_WARNING = 4;
 
   /** ... and at least this relative error. */
-  static final double INT8_ERROR_WARNING = 0.02;
+  static final double INT8_ERROR_WARNING = 0.05;
 
   private static final int PROBE_H = 9;
   private static final int PROBE_W = 7;
