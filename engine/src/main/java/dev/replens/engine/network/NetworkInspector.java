@@ -234,17 +234,19 @@ public final class NetworkInspector {
         g.family = Family.OREPA_REPVGG;
       }
     }
-    mergeLargeKernels(groups, rest);
-    for (String key : rest) {
+    for (java.util.Iterator<String> it = rest.iterator(); it.hasNext(); ) {
+      String key = it.next();
       String[] segs = key.split("\\.");
       for (int i = 0; i < segs.length; i++) {
         Group g = groups.get(String.join(".", Arrays.copyOfRange(segs, 0, i)));
         if (g != null && Signatures.WEAK.getOrDefault(g.family, Set.of()).contains(segs[i])) {
           g.keys.add(key);
+          it.remove();
           break;
         }
       }
     }
+    mergeLargeKernels(groups, rest);
     // keys in the file's order
     Map<String, Group> ordered = new LinkedHashMap<>();
     for (String key : ckpt.keys()) {
