@@ -47,7 +47,7 @@ class NetworkInspectorFuzzTest {
     Checkpoint base = Checkpoints.read(NetworkGoldenTest.dir().resolve(file), Progress.NONE);
     Random rnd = new Random(file.hashCode());
     int refused = 0;
-    for (int round = 0; round < 40; round++) {
+    for (int round = 0; round < 20; round++) {
       Map<String, INDArray> t = new LinkedHashMap<>(base.tensors());
       Map<String, Number> s = new LinkedHashMap<>(base.scalars());
       List<String> keys = new ArrayList<>(t.keySet());
