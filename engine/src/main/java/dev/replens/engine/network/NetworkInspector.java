@@ -66,8 +66,9 @@ public final class NetworkInspector {
   /** ... and at least this relative error. */
   static final double INT8_ERROR_WARNING = 0.05;
 
-  private static final int PROBE_H = 7;
-  private static final int PROBE_W = 7;
+  /** The probe's smallest side; it is {@code K + 2} for larger kernels. */
+  private static final int PROBE_MIN = 5;
+
   private static final long PROBE_SEED = 7;
   private static final int MAX_KEY_FINDINGS = 12;
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
@@ -462,7 +463,8 @@ public final class NetworkInspector {
           List.copyOf(g.keys));
     }
     Kernel fused = p.fusedKernel();
-    INDArray probe = probe(block.spec().inChannels(), block.weights().dtype());
+    INDArray probe =
+        probe(block.spec().inChannels(), block.spec().kernel(), block.weights().dtype());
     Verdict verdict = RoundOff.measure(p.training(), fused, probe);
     if (!verdict.withinRoundOff()) {
       List<StepCheck> checks = Evaluator.check(p, probe);
@@ -526,16 +528,18 @@ public final class NetworkInspector {
   }
 
   /**
-   * A seeded standard-normal probe {@code [1, in, 7, 7]}: odd, with a border on every side of a 3x3
-   * kernel's interior, and small enough for a whole network.
+   * A seeded standard-normal probe {@code [1, in, S, S]}, {@code S = max(5, K + 2)}: every output
+   * pixel kind is in it (corners, edges, and at least one whose window lies wholly inside), and it
+   * is small enough to judge every block of a large network quickly.
    */
-  private static INDArray probe(int in, DataType dtype) {
+  private static INDArray probe(int in, int kernel, DataType dtype) {
+    int side = Math.max(PROBE_MIN, kernel + 2);
     Random r = new Random(PROBE_SEED);
-    double[] v = new double[in * PROBE_H * PROBE_W];
+    double[] v = new double[in * side * side];
     for (int i = 0; i < v.length; i++) {
       v[i] = r.nextGaussian();
     }
-    return Nd4j.create(v, new long[] {1, in, PROBE_H, PROBE_W}, DataType.DOUBLE).castTo(dtype);
+    return Nd4j.create(v, new long[] {1, in, side, side}, DataType.DOUBLE).castTo(dtype);
   }
 
   private static BlockReport failed(
