@@ -15,6 +15,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,7 @@ final class BenchConvertCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "network  RepVGG-A0 layout, %d blocks, %.2fM training-form parameters, %.1f MB .pth%n",
-          java.util.Arrays.stream(BLOCKS).sum(),
+          Arrays.stream(BLOCKS).sum(),
           params / 1e6,
           Files.size(in) / 1e6);
       sd = null;
