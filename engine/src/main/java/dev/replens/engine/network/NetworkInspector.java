@@ -176,7 +176,7 @@ public final class NetworkInspector {
     blocks.forEach(b -> all.addAll(b.findings()));
     all.addAll(fileFindings);
     all.sort(Comparator.comparingInt(f -> -f.severity().ordinal()));
-    LOG.info(
+    LOG.debug(
         "inspected {}: {} blocks, {} pass-through keys, {} findings",
         ckpt.file().getFileName(),
         blocks.size(),
