@@ -1,0 +1,121 @@
+package dev.replens.views.network;
+
+import java.util.ArrayList;
+import java.util.List;
+import javafx.css.PseudoClass;
+import javafx.geometry.Insets;
+import javafx.scene.AccessibleAttribute;
+import javafx.scene.AccessibleRole;
+import javafx.scene.control.Label;
+import javafx.scene.control.SkinBase;
+import javafx.scene.control.Tooltip;
+import javafx.scene.input.KeyCode;
+import javafx.scene.layout.HBox;
+import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
+import javafx.scene.layout.VBox;
+import javafx.util.Duration;
+
+/**
+ * The skin of {@link NetworkStrip}: a row of cells that share the width (a wider gap where the
+ * first part of the prefix changes, e.g. from {@code stage1} to {@code stage2}), and a caption.
+ */
+public class NetworkStripSkin extends SkinBase<NetworkStrip> {
+
+  static final PseudoClass SELECTED = PseudoClass.getPseudoClass("selected");
+  private static final double GROUP_GAP = 6;
+
+  private final HBox row = new HBox();
+  private final Label caption = new Label();
+  private final List<Region> cells = new ArrayList<>();
+
+  public NetworkStripSkin(NetworkStrip strip) {
+    super(strip);
+    row.getStyleClass().add("strip-row");
+    caption.getStyleClass().add("strip-caption");
+    caption.setWrapText(true);
+    caption.setMaxWidth(Double.MAX_VALUE);
+    VBox box = new VBox(row, caption);
+    box.getStyleClass().add("strip-box");
+    getChildren().add(box);
+    registerListChangeListener(strip.getBlocks(), c -> rebuild());
+    registerChangeListener(strip.selectedIndexProperty(), o -> showSelection());
+    strip.setOnKeyPressed(
+        e -> {
+          int n = strip.getBlocks().size();
+          if (n == 0) {
+            return;
+          }
+          int i = strip.getSelectedIndex();
+          int to =
+              switch (e.getCode()) {
+                case RIGHT, DOWN -> Math.min(n - 1, i + 1);
+                case LEFT, UP -> Math.max(0, i < 0 ? 0 : i - 1);
+                case HOME -> 0;
+                case END -> n - 1;
+                default -> Integer.MIN_VALUE;
+              };
+          if (to != Integer.MIN_VALUE) {
+            strip.setSelectedIndex(to);
+            e.consume();
+          } else if (e.getCode() == KeyCode.ESCAPE) {
+            strip.setSelectedIndex(-1);
+          }
+        });
+    rebuild();
+  }
+
+  private void rebuild() {
+    NetworkStrip strip = getSkinnable();
+    cells.clear();
+    String group = null;
+    for (int i = 0; i < strip.getBlocks().size(); i++) {
+      StripBlock b = strip.getBlocks().get(i);
+      Region cell = new Region();
+      cell.getStyleClass().add("strip-cell");
+      for (BlockStatus s : BlockStatus.values()) {
+        cell.pseudoClassStateChanged(s.pseudoClass(), s == b.status());
+      }
+      cell.setAccessibleRole(AccessibleRole.LIST_ITEM);
+      cell.setAccessibleText(b.describe());
+      Tooltip tip = new Tooltip(b.describe());
+      tip.setShowDelay(Duration.millis(150));
+      tip.setWrapText(true);
+      tip.setMaxWidth(480);
+      Tooltip.install(cell, tip);
+      HBox.setHgrow(cell, Priority.ALWAYS);
+      String g = b.prefix().contains(".") ? b.prefix().substring(0, b.prefix().indexOf('.')) : "";
+      if (group != null && !g.equals(group)) {
+        HBox.setMargin(cell, new Insets(0, 0, 0, GROUP_GAP));
+      }
+      group = g;
+      int index = i;
+      cell.setOnMouseClicked(
+          e -> {
+            strip.requestFocus();
+            strip.setSelectedIndex(index);
+          });
+      cells.add(cell);
+    }
+    row.getChildren().setAll(cells);
+    showSelection();
+  }
+
+  private void showSelection() {
+    NetworkStrip strip = getSkinnable();
+    int sel = strip.getSelectedIndex();
+    for (int i = 0; i < cells.size(); i++) {
+      cells.get(i).pseudoClassStateChanged(SELECTED, i == sel);
+    }
+    caption.setText(
+        sel >= 0 && sel < strip.getBlocks().size()
+            ? strip.getBlocks().get(sel).describe()
+            : strip.getBlocks().isEmpty() ? "" : strip.summary() + ". Click a block to select it.");
+    strip.notifyAccessibleAttributeChanged(AccessibleAttribute.SELECTED_ITEMS);
+  }
+
+  /** The cells, in network order (for tests). */
+  List<Region> cells() {
+    return cells;
+  }
+}
