@@ -101,8 +101,7 @@ final class BlockStatuses {
       if (b != null) {
         id = "block:" + b.prefix();
         if (!out.containsKey(id)) {
-          out.put(
-              id, new StripBlock(b.prefix(), b.family().moduleName(), of(b), detail(b)));
+          out.put(id, new StripBlock(b.prefix(), b.family().moduleName(), of(b), detail(b)));
           order.add(id);
         }
       } else {
