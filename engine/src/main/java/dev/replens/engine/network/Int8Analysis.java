@@ -46,16 +46,24 @@ final class Int8Analysis {
       max[o] = (float) hi;
       absMax[o] = Math.max(Math.abs(lo), Math.abs(hi));
     }
-    double norm = 0;
     double errTensor = 0;
     double errChannel = 0;
+    int counted = 0;
     for (int o = 0; o < out; o++) {
+      double norm = 0;
+      double et2 = 0;
+      double ec2 = 0;
       for (int j = o * per; j < (o + 1) * per; j++) {
         norm += w[j] * w[j];
         double et = w[j] - quantize(w[j], tensorMax / LEVELS);
         double ec = w[j] - quantize(w[j], absMax[o] / LEVELS);
-        errTensor += et * et;
-        errChannel += ec * ec;
+        et2 += et * et;
+        ec2 += ec * ec;
+      }
+      if (norm > 0) {
+        errTensor += Math.sqrt(et2 / norm);
+        errChannel += Math.sqrt(ec2 / norm);
+        counted++;
       }
     }
     double[] sorted = absMax.clone();
@@ -81,8 +89,8 @@ final class Int8Analysis {
       }
     }
     return new Int8Report(
-        norm == 0 ? 0 : Math.sqrt(errTensor / norm),
-        norm == 0 ? 0 : Math.sqrt(errChannel / norm),
+        counted == 0 ? 0 : errTensor / counted,
+        counted == 0 ? 0 : errChannel / counted,
         range,
         inflating,
         min,

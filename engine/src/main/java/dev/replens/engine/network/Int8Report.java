@@ -3,7 +3,9 @@ package dev.replens.engine.network;
 /**
  * How a fused kernel survives symmetric INT8 quantization of its weight, {@code q = clamp(round(w /
  * s), −127, 127)}, {@code s = max|w| / 127}: with one scale for the whole tensor, and with one
- * scale per output channel. The error is relative, {@code ‖w − s·q‖₂ / ‖w‖₂}.
+ * scale per output channel. The error is relative and taken per output channel, then averaged over
+ * the channels: {@code mean_o ‖w_o − s·q_o‖₂ / ‖w_o‖₂}, so that a narrow channel crushed by a
+ * shared scale counts as much as the wide channel that set it.
  *
  * <p>Per-tensor quantization suffers when one channel's range is much wider than the others': the
  * shared scale leaves the narrow channels only a few levels. In re-parameterized blocks the cause
@@ -11,8 +13,8 @@ package dev.replens.engine.network;
  * ({@code γ/σ} at the kernel centre with a small running variance) or the 1x1 branch (Chu et al.,
  * "Make RepVGG Greater Again: A Quantization-aware Approach", AAAI 2024).
  *
- * @param perTensorError relative error with one scale for the tensor
- * @param perChannelError relative error with one scale per output channel
+ * @param perTensorError mean relative channel error with one scale for the tensor
+ * @param perChannelError mean relative channel error with one scale per output channel
  * @param dynamicRange the widest channel's {@code max|w|} over the median channel's
  * @param inflatingBranch the branch that contributes most to the kernel's largest entry, or null
  *     when the kernel has no branches to tell apart (a deploy-form block)

@@ -775,8 +775,8 @@ public final class NetworkInspector {
             + String.join(", ", bns)
             + (bns.size() == 1 ? " was" : " were")
             + " never trained (running mean exactly 0 and variance exactly 1, or"
-            + " num_batches_tracked 0). The fused model will only match once the statistics are"
-            + " real: train, or run the model in train() mode on data, before converting.");
+            + " num_batches_tracked 0): the fused model will only match once the statistics are"
+            + " real. Train, or run the model in train() mode on data, before converting.");
   }
 
   // ---------------------------------------------------------------- text
