@@ -82,6 +82,53 @@ final class BlockStatuses {
     return s.toString();
   }
 
+  /** A block as the strip shows it: its shape, check and problems in a few words. */
+  static StripBlock stripBlock(BlockReport b) {
+    StringBuilder s = new StringBuilder(b.shapeText());
+    if (b.groups() > 1) {
+      s.append(", ").append(b.groups()).append(" groups");
+    }
+    if (b.verdict().measured()) {
+      s.append("; max |Δ| ").append(NumberText.scientific(b.fusedMaxAbsDiff()));
+      s.append(b.verdict().withinRoundOff() ? " within round-off" : ", real mismatch");
+    }
+    b.findings().stream()
+        .filter(Finding::isProblem)
+        .map(f -> shortKind(f.kind()))
+        .distinct()
+        .forEach(k -> s.append("; ").append(k));
+    return new StripBlock(b.prefix(), b.family().moduleName(), of(b), s.toString());
+  }
+
+  /**
+   * The branches present; {@code compact} drops a prefix they all share ({@code rbr_dense, rbr_1x1}
+   * becomes {@code dense, 1x1}).
+   */
+  static String branches(BlockReport b, boolean compact) {
+    if (b.deployForm()) {
+      return "(deploy conv)";
+    }
+    List<String> names = b.branches();
+    if (compact && names.size() > 1) {
+      String first = names.get(0);
+      int us = first.indexOf('_');
+      String common = us > 0 ? first.substring(0, us + 1) : null;
+      if (common != null
+          && names.stream().allMatch(n -> n.startsWith(common) && n.length() > common.length())) {
+        return String.join(", ", names.stream().map(n -> n.substring(common.length())).toList());
+      }
+    }
+    return String.join(", ", names);
+  }
+
+  /** A relative error as a percentage with two significant digits, e.g. {@code 1.9%}. */
+  static String percent(double v) {
+    if (Double.isNaN(v)) {
+      return "—";
+    }
+    return NumberText.of(100 * v, 2) + "%";
+  }
+
   /**
    * Every block and every group of pass-through keys, in the file's key order: a pass-through group
    * is the keys of one module (the key without its last part, e.g. {@code linear}) that belong to
@@ -101,7 +148,7 @@ final class BlockStatuses {
       if (b != null) {
         id = "block:" + b.prefix();
         if (!out.containsKey(id)) {
-          out.put(id, new StripBlock(b.prefix(), b.family().moduleName(), of(b), detail(b)));
+          out.put(id, stripBlock(b));
           order.add(id);
         }
       } else {
@@ -117,7 +164,7 @@ final class BlockStatuses {
     for (BlockReport b : report.blocks()) {
       String id = "block:" + b.prefix();
       if (!out.containsKey(id)) {
-        out.put(id, new StripBlock(b.prefix(), b.family().moduleName(), of(b), detail(b)));
+        out.put(id, stripBlock(b));
         order.add(id);
       }
     }

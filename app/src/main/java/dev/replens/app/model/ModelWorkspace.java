@@ -112,6 +112,9 @@ public final class ModelWorkspace extends BorderPane {
     Window window();
   }
 
+  /** The width of the findings and INT8 side at first. */
+  private static final double SIDE_WIDTH = 400;
+
   private final Host host;
   private final ReadOnlyObjectWrapper<LoadedModel> model =
       new ReadOnlyObjectWrapper<>(this, "model");
@@ -286,7 +289,7 @@ public final class ModelWorkspace extends BorderPane {
             });
     ranges.setId("channelRanges");
     ranges.setPlaceholder("Select a block to see its fused kernel's per-channel range.");
-    ranges.setMinHeight(150);
+    ranges.setMinHeight(Region.USE_PREF_SIZE);
     VBox int8Box = new VBox(6, int8, ranges);
     VBox.setVgrow(int8, Priority.ALWAYS);
     TitledPane int8Pane = new TitledPane("INT8 sensitivity", int8Box);
@@ -295,10 +298,24 @@ public final class ModelWorkspace extends BorderPane {
 
     SplitPane right = new SplitPane(findingsBox, int8Pane);
     right.setOrientation(Orientation.VERTICAL);
-    right.setDividerPositions(0.36);
+    right.setDividerPositions(0.3);
+    right.setMinWidth(340);
     right.setId("modelRightSplit");
     SplitPane main = new SplitPane(table, right);
-    main.setDividerPositions(0.6);
+    // The side keeps its width as the window resizes; the table takes the rest.
+    SplitPane.setResizableWithParent(right, false);
+    main.widthProperty()
+        .addListener(
+            new javafx.beans.value.ChangeListener<Number>() {
+              @Override
+              public void changed(
+                  javafx.beans.value.ObservableValue<? extends Number> o, Number a, Number w) {
+                if (w.doubleValue() > 0) {
+                  main.setDividerPosition(0, 1 - SIDE_WIDTH / w.doubleValue());
+                  main.widthProperty().removeListener(this);
+                }
+              }
+            });
     main.setId("modelSplit");
     VBox.setVgrow(main, Priority.ALWAYS);
     VBox all = new VBox(stripBox, main);
@@ -311,42 +328,44 @@ public final class ModelWorkspace extends BorderPane {
     table.setId("modelTable");
     table.setPlaceholder(new Label("No block with a problem."));
     table.getSelectionModel().setSelectionMode(SelectionMode.SINGLE);
-    TableColumn<BlockReport, String> prefix = textColumn("Prefix", 150, BlockReport::prefix);
+    TableColumn<BlockReport, String> prefix = textColumn("Prefix", 100, BlockReport::prefix);
     prefix.setId("colPrefix");
-    TableColumn<BlockReport, String> family =
-        textColumn("Family", 130, b -> b.family().moduleName());
-    TableColumn<BlockReport, String> shape =
-        textColumn("Shape (fused)", 110, BlockReport::shapeText);
+    prefix.setCellFactory(c -> new TipCell<>(BlockStatuses::detail));
+    TableColumn<BlockReport, String> family = textColumn("Family", 70, b -> b.family().cliName());
+    family.setCellFactory(c -> new TipCell<>(b -> b.family().describe()));
+    TableColumn<BlockReport, String> shape = textColumn("Shape", 88, BlockReport::shapeText);
+    Label shapeHeader = new Label("Shape");
+    shapeHeader.setTooltip(new Tooltip("The fused weight: out × in per group × K × K"));
+    shape.setText("");
+    shape.setGraphic(shapeHeader);
     TableColumn<BlockReport, Integer> groups = new TableColumn<>("Groups");
     groups.setCellValueFactory(
         c -> new javafx.beans.property.SimpleObjectProperty<>(c.getValue().groups()));
-    groups.setPrefWidth(64);
+    groups.setPrefWidth(60);
     groups.getStyleClass().add("num");
     TableColumn<BlockReport, String> branches =
-        textColumn(
-            "Branches",
-            200,
-            b -> b.deployForm() ? "(deploy conv)" : String.join(", ", b.branches()));
+        textColumn("Branches", 140, b -> BlockStatuses.branches(b, true));
+    branches.setCellFactory(c -> new TipCell<>(b -> BlockStatuses.branches(b, false)));
     TableColumn<BlockReport, Double> diff =
-        numberColumn("max |Δ|", 86, BlockReport::fusedMaxAbsDiff);
+        numberColumn("max |Δ|", 68, BlockReport::fusedMaxAbsDiff);
     diff.setId("colDiff");
     TableColumn<BlockReport, Double> bound =
-        numberColumn("Bound", 80, b -> b.verdict().measured() ? b.bound() : Double.NaN);
+        numberColumn("Bound", 68, b -> b.verdict().measured() ? b.bound() : Double.NaN);
     TableColumn<BlockReport, Double> int8Col =
         numberColumn(
-            "INT8 error", 96, b -> b.int8() == null ? Double.NaN : b.int8().perTensorError());
+            "INT8 error", 100, b -> b.int8() == null ? Double.NaN : b.int8().perTensorError());
     int8Col.setId("colInt8");
-    TableColumn<BlockReport, String> verdict = textColumn("Verdict", 190, BlockStatuses::verdict);
+    int8Col.setCellFactory(c -> new Int8Cell());
+    TableColumn<BlockReport, String> verdict = textColumn("Verdict", 144, BlockStatuses::verdict);
     verdict.setId("colVerdict");
     verdict.setCellFactory(c -> new VerdictCell());
     table
         .getColumns()
         .setAll(List.of(prefix, family, shape, groups, branches, diff, bound, int8Col, verdict));
     for (TableColumn<BlockReport, ?> c : table.getColumns()) {
-      c.setMinWidth(c.getPrefWidth() * 0.6);
+      c.setMinWidth(c.getPrefWidth());
     }
-    int8Col.setText("INT8 error");
-    int8Col.setGraphic(null);
+    table.setColumnResizePolicy(TableView.CONSTRAINED_RESIZE_POLICY_FLEX_LAST_COLUMN);
     SortedList<BlockReport> sorted = new SortedList<>(filtered);
     sorted.comparatorProperty().bind(table.comparatorProperty());
     table.setItems(sorted);
@@ -927,7 +946,8 @@ public final class ModelWorkspace extends BorderPane {
             case WARNING -> "⚠ ";
             case INFO -> "ℹ ";
           };
-      setText(mark + (f.prefix().isEmpty() ? "" : f.prefix() + ": ") + f.message());
+      boolean named = f.prefix().isEmpty() || f.message().startsWith(f.prefix());
+      setText(mark + (named ? "" : f.prefix() + ": ") + f.message());
       setWrapText(true);
       setPrefWidth(0);
       getStyleClass()
@@ -941,6 +961,47 @@ public final class ModelWorkspace extends BorderPane {
       t.setWrapText(true);
       t.setMaxWidth(520);
       setTooltip(t);
+    }
+  }
+
+  /** A text cell whose tooltip says more than the cell. */
+  private static final class TipCell<T> extends TableCell<BlockReport, T> {
+    private final java.util.function.Function<BlockReport, String> tip;
+
+    TipCell(java.util.function.Function<BlockReport, String> tip) {
+      this.tip = tip;
+    }
+
+    @Override
+    protected void updateItem(T v, boolean empty) {
+      super.updateItem(v, empty);
+      BlockReport b = empty || getTableRow() == null ? null : getTableRow().getItem();
+      setText(empty || v == null ? null : v.toString());
+      setTooltip(b == null ? null : new Tooltip(tip.apply(b)));
+    }
+  }
+
+  /** The INT8 errors as percentages, per-tensor / per-channel. */
+  private static final class Int8Cell extends TableCell<BlockReport, Double> {
+    @Override
+    protected void updateItem(Double v, boolean empty) {
+      super.updateItem(v, empty);
+      BlockReport b = empty || getTableRow() == null ? null : getTableRow().getItem();
+      if (b == null || b.int8() == null) {
+        setText(empty ? null : "—");
+        setTooltip(null);
+        return;
+      }
+      String t = BlockStatuses.percent(b.int8().perTensorError());
+      String c = BlockStatuses.percent(b.int8().perChannelError());
+      setText(t + " / " + c);
+      setTooltip(
+          new Tooltip(
+              "Relative error of the fused weight under INT8: "
+                  + t
+                  + " with one scale per tensor, "
+                  + c
+                  + " with one scale per output channel"));
     }
   }
 

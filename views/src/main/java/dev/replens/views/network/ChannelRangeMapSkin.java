@@ -11,6 +11,7 @@ import javafx.scene.control.SkinBase;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.scene.paint.Color;
@@ -44,12 +45,14 @@ public class ChannelRangeMapSkin extends SkinBase<ChannelRangeMap> {
     title.textProperty().bind(map.titleProperty());
     summary.getStyleClass().add("summary");
     summary.setWrapText(true);
+    summary.setMinHeight(Region.USE_PREF_SIZE);
     readout.getStyleClass().add("readout");
     axis.getStyleClass().add("axis-label");
     placeholder.getStyleClass().add("placeholder");
     placeholder.textProperty().bind(map.placeholderProperty());
     placeholder.setWrapText(true);
     bar.setCaption("weight");
+    bar.setMinWidth(Region.USE_PREF_SIZE);
     plot.getStyleClass().add("plot");
     plot.setMinSize(60, 36);
     plot.setPrefSize(360, 56);
@@ -72,9 +75,9 @@ public class ChannelRangeMapSkin extends SkinBase<ChannelRangeMap> {
     body.getStyleClass().add("body");
     body.setAlignment(Pos.TOP_LEFT);
     VBox.setVgrow(body, Priority.ALWAYS);
-    HBox header = new HBox(title, summary);
+    VBox header = new VBox(1, title, summary);
     header.getStyleClass().add("header");
-    HBox.setHgrow(summary, Priority.ALWAYS);
+    summary.setMaxWidth(Double.MAX_VALUE);
     title.setMinWidth(Label.USE_PREF_SIZE);
     content = new VBox(header, body, readout);
     content.getStyleClass().add("content");
@@ -108,15 +111,9 @@ public class ChannelRangeMapSkin extends SkinBase<ChannelRangeMap> {
       int w = r.widestChannel();
       double median = r.medianAbsMax();
       String ratio =
-          median > 0 ? ", " + NumberText.of(r.absMax(w) / median, 3) + "× the median" : "";
+          median > 0 ? " (" + NumberText.of(r.absMax(w) / median, 2) + "× the median)" : "";
       summary.setText(
-          r.channels()
-              + " channels · widest: channel "
-              + w
-              + " (|w| max "
-              + NumberText.of(r.absMax(w), 3)
-              + ratio
-              + ")");
+          "widest: channel " + w + ", |w| max " + NumberText.of(r.absMax(w), 3) + ratio);
     }
     showReadout();
     draw();

@@ -13,9 +13,10 @@ import javafx.scene.control.Skin;
 /**
  * Per-layer INT8 quantization error as paired horizontal bars, worst layer first: per-tensor
  * (orange) above per-channel (blue), on one linear scale from 0 to the largest error shown, each
- * with its value. A long orange bar over a short blue one is a layer whose fused kernel has one
- * channel far wider than the rest: per-channel scales fix it. Clicking a row sets {@link
- * #selectedPrefixProperty() selectedPrefix}, which the row then shows as selected.
+ * with its value as a percentage (the errors are relative). A long orange bar over a short blue one
+ * is a layer whose fused kernel has one channel far wider than the rest: per-channel scales fix it.
+ * Clicking a row sets {@link #selectedPrefixProperty() selectedPrefix}, which the row then shows as
+ * selected.
  *
  * <p>Style class {@code int8-bars}. Children: {@code .legend}, {@code .int8-row} (pseudo-class
  * {@code :selected}) with {@code .prefix}, {@code .bar.per-tensor}, {@code .bar.per-channel},

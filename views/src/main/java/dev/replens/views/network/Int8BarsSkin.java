@@ -55,7 +55,7 @@ public class Int8BarsSkin extends SkinBase<Int8Bars> {
     rebuild();
   }
 
-  private static HBox legend() {
+  private static VBox legend() {
     Region t = new Region();
     t.getStyleClass().addAll("swatch", "per-tensor");
     Region c = new Region();
@@ -64,13 +64,13 @@ public class Int8BarsSkin extends SkinBase<Int8Bars> {
     Label cl = new Label("per-channel");
     Label what = new Label("INT8 error of the fused kernel, worst first");
     what.getStyleClass().add("legend-title");
-    Region gap = new Region();
-    HBox.setHgrow(gap, Priority.ALWAYS);
-    HBox l = new HBox(6, what, gap, t, tl, c, cl);
-    for (Label x : List.of(tl, cl, what)) {
+    HBox keys = new HBox(6, t, tl, c, cl);
+    keys.setAlignment(Pos.CENTER_LEFT);
+    for (Label x : List.of(tl, cl)) {
       x.setMinWidth(Region.USE_PREF_SIZE);
     }
-    l.setAlignment(Pos.CENTER_LEFT);
+    what.setWrapText(true);
+    VBox l = new VBox(3, what, keys);
     l.getStyleClass().add("legend");
     return l;
   }
@@ -94,9 +94,7 @@ public class Int8BarsSkin extends SkinBase<Int8Bars> {
       p.setMouseTransparent(true);
       Pair bar = new Pair(r, max);
       bar.setMouseTransparent(true);
-      Label v =
-          new Label(
-              NumberText.of(r.perTensorError(), 2) + " / " + NumberText.of(r.perChannelError(), 2));
+      Label v = new Label(percent(r.perTensorError()) + " / " + percent(r.perChannelError()));
       v.getStyleClass().add("value");
       v.setMinWidth(Region.USE_PREF_SIZE);
       v.setMouseTransparent(true);
@@ -122,11 +120,16 @@ public class Int8BarsSkin extends SkinBase<Int8Bars> {
   private static String describe(Int8Row r) {
     return r.prefix()
         + ": INT8 error "
-        + NumberText.of(r.perTensorError(), 3)
+        + percent(r.perTensorError())
         + " per-tensor, "
-        + NumberText.of(r.perChannelError(), 3)
+        + percent(r.perChannelError())
         + " per-channel"
         + (r.note().isEmpty() ? "" : "; " + r.note());
+  }
+
+  /** A relative error as a percentage, e.g. {@code 1.9%}. */
+  static String percent(double v) {
+    return Double.isNaN(v) ? "—" : NumberText.of(100 * v, 2) + "%";
   }
 
   private void showSelection() {

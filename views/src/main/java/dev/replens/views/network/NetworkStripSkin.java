@@ -13,6 +13,7 @@ import javafx.scene.input.KeyCode;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
 import javafx.scene.layout.Region;
+import javafx.scene.layout.StackPane;
 import javafx.scene.layout.VBox;
 import javafx.util.Duration;
 
@@ -35,7 +36,10 @@ public class NetworkStripSkin extends SkinBase<NetworkStrip> {
     caption.getStyleClass().add("strip-caption");
     caption.setWrapText(true);
     caption.setMaxWidth(Double.MAX_VALUE);
-    VBox box = new VBox(row, caption);
+    HBox.setHgrow(caption, Priority.ALWAYS);
+    HBox below = new HBox(12, caption, legend());
+    below.setAlignment(javafx.geometry.Pos.TOP_LEFT);
+    VBox box = new VBox(row, below);
     box.getStyleClass().add("strip-box");
     getChildren().add(box);
     registerListChangeListener(strip.getBlocks(), c -> rebuild());
@@ -71,8 +75,17 @@ public class NetworkStripSkin extends SkinBase<NetworkStrip> {
     String group = null;
     for (int i = 0; i < strip.getBlocks().size(); i++) {
       StripBlock b = strip.getBlocks().get(i);
-      Region cell = new Region();
+      Label name = new Label(shortName(b.prefix()));
+      name.getStyleClass().add("cell-label");
+      name.setMinWidth(0);
+      name.setMouseTransparent(true);
+      StackPane cell = new StackPane(name);
       cell.getStyleClass().add("strip-cell");
+      // The name shows only where it fits whole; the tooltip and caption always give it.
+      name.visibleProperty()
+          .bind(
+              javafx.beans.binding.Bindings.createBooleanBinding(
+                  () -> cell.getWidth() >= name.prefWidth(-1) + 6, cell.widthProperty()));
       for (BlockStatus s : BlockStatus.values()) {
         cell.pseudoClassStateChanged(s.pseudoClass(), s == b.status());
       }
@@ -99,6 +112,39 @@ public class NetworkStripSkin extends SkinBase<NetworkStrip> {
     }
     row.getChildren().setAll(cells);
     showSelection();
+  }
+
+  /** The name a cell shows: the prefix, or "(file)" for a file that is one block. */
+  private static String shortName(String prefix) {
+    return prefix.isEmpty() ? "(file)" : prefix;
+  }
+
+  private static HBox legend() {
+    HBox l = new HBox(8);
+    l.getStyleClass().add("strip-legend");
+    l.setAlignment(javafx.geometry.Pos.CENTER_RIGHT);
+    for (BlockStatus s : BlockStatus.values()) {
+      Region sw = new Region();
+      sw.getStyleClass().addAll("strip-cell", "swatch");
+      sw.pseudoClassStateChanged(s.pseudoClass(), true);
+      Label t =
+          new Label(
+              switch (s) {
+                case OK -> "ok";
+                case WARNING -> "warning";
+                case ERROR -> "error";
+                case DEPLOY_FORM -> "deploy form";
+                case PASS_THROUGH -> "passes through";
+              });
+      t.setMinWidth(Region.USE_PREF_SIZE);
+      t.getStyleClass().add("legend-label");
+      HBox item = new HBox(3, sw, t);
+      item.setAlignment(javafx.geometry.Pos.CENTER_LEFT);
+      item.setMinWidth(Region.USE_PREF_SIZE);
+      l.getChildren().add(item);
+    }
+    l.setMinWidth(Region.USE_PREF_SIZE);
+    return l;
   }
 
   private void showSelection() {

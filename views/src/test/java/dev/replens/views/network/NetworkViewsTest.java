@@ -64,6 +64,12 @@ class NetworkViewsTest {
     return ((NetworkStripSkin) strip.getSkin()).cells();
   }
 
+  /** The color a few pixels in from a node's left edge, at mid height (clear of a cell's name). */
+  private static Color leftEdge(FxRobot robot, Node n) {
+    WritableImage img = FxSnapshots.snapshot(robot, n);
+    return FxSnapshots.colorAt(img, new Point2D(6, img.getHeight() / 2));
+  }
+
   private static Color centre(FxRobot robot, Node n) {
     WritableImage img = FxSnapshots.snapshot(robot, n);
     return FxSnapshots.colorAt(img, new Point2D(img.getWidth() / 2, img.getHeight() / 2));
@@ -71,11 +77,11 @@ class NetworkViewsTest {
 
   @Test
   void eachStatusHasItsOwnColor(FxRobot robot) {
-    Color ok = centre(robot, cells().get(0));
-    Color warning = centre(robot, cells().get(1));
-    Color error = centre(robot, cells().get(2));
-    Color deploy = centre(robot, cells().get(3));
-    Color pass = centre(robot, cells().get(4));
+    Color ok = leftEdge(robot, cells().get(0));
+    Color warning = leftEdge(robot, cells().get(1));
+    Color error = leftEdge(robot, cells().get(2));
+    Color deploy = leftEdge(robot, cells().get(3));
+    Color pass = leftEdge(robot, cells().get(4));
     assertThat(ok.getGreen()).isGreaterThan(ok.getRed() + 0.2);
     assertThat(error.getRed()).isGreaterThan(error.getGreen() + 0.4);
     assertThat(warning.getRed()).isGreaterThan(0.8);
@@ -146,7 +152,7 @@ class NetworkViewsTest {
     assertThat(min3.getBlue()).isGreaterThan(min3.getRed() + 0.2);
     assertThat(max3.getBrightness()).isGreaterThan(0.97); // exactly 0: white
     assertThat(robot.lookup(".channel-range-map .summary").queryLabeled().getText())
-        .isEqualTo("4 channels · widest: channel 2 (|w| max 2, 3.64× the median)");
+        .isEqualTo("widest: channel 2, |w| max 2 (3.6× the median)");
     robot.moveTo(
         plot,
         javafx.geometry.Pos.TOP_LEFT,
