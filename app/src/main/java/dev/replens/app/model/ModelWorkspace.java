@@ -112,7 +112,7 @@ public final class ModelWorkspace extends BorderPane {
     Window window();
   }
 
-  /** The width of the findings and INT8 side at first. */
+  /** The width of the INT8 side at first. */
   private static final double SIDE_WIDTH = 400;
 
   private final Host host;
@@ -296,13 +296,14 @@ public final class ModelWorkspace extends BorderPane {
     int8Pane.setCollapsible(false);
     int8Pane.setMaxHeight(Double.MAX_VALUE);
 
-    SplitPane right = new SplitPane(findingsBox, int8Pane);
-    right.setOrientation(Orientation.VERTICAL);
-    right.setDividerPositions(0.3);
-    right.setMinWidth(340);
-    right.setId("modelRightSplit");
-    SplitPane main = new SplitPane(table, right);
-    // The side keeps its width as the window resizes; the table takes the rest.
+    SplitPane left = new SplitPane(table, findingsBox);
+    left.setOrientation(Orientation.VERTICAL);
+    left.setDividerPositions(0.6);
+    left.setId("modelLeftSplit");
+    int8Pane.setMinWidth(340);
+    Node right = int8Pane;
+    SplitPane main = new SplitPane(left, right);
+    // The INT8 side keeps its width as the window resizes; the table takes the rest.
     SplitPane.setResizableWithParent(right, false);
     main.widthProperty()
         .addListener(

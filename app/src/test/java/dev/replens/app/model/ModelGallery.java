@@ -17,7 +17,8 @@ import org.testfx.util.WaitForAsyncUtils;
 
 /**
  * Renders the Model workspace, empty and on the sample network, at 1440×900 and 1280×720 into PNGs
- * for a person to look at. Runs only when asked: {@code -Dtest=ModelGallery -Dreplens.gallery=DIR}.
+ * for a person to look at. Runs only when asked: {@code -Dtest=ModelGallery -Dreplens.gallery=DIR
+ * [-Dreplens.checkpoint=FILE]}.
  */
 @ExtendWith(ApplicationExtension.class)
 @EnabledIfSystemProperty(named = "replens.gallery", matches = ".+")
@@ -67,5 +68,18 @@ class ModelGallery {
         });
     Thread.sleep(300);
     save(robot, dir, "model-sample-1280");
+    // -Dreplens.checkpoint=FILE renders that checkpoint too.
+    String other = System.getProperty("replens.checkpoint");
+    if (other != null && !other.isBlank()) {
+      robot.interact(
+          () -> {
+            stage.setWidth(1440);
+            stage.setHeight(900);
+            w.model().open(Path.of(other));
+          });
+      Thread.sleep(300);
+      WaitForAsyncUtils.waitFor(60, TimeUnit.SECONDS, () -> !w.model().busyProperty().get());
+      save(robot, dir, "model-file-1440");
+    }
   }
 }
