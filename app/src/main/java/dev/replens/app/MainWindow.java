@@ -1105,6 +1105,13 @@ public final class MainWindow {
       public javafx.stage.Window window() {
         return stage;
       }
+
+      @Override
+      public Optional<Path> lastCheckpoint() {
+        return recent.list().stream()
+            .filter(dev.replens.app.model.ModelWorkspace::isCheckpointName)
+            .findFirst();
+      }
     };
   }
 

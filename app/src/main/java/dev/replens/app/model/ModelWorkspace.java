@@ -110,6 +110,9 @@ public final class ModelWorkspace extends BorderPane {
 
     /** The window, as owner of dialogs. */
     Window window();
+
+    /** The checkpoint opened last, if it still exists. */
+    Optional<Path> lastCheckpoint();
   }
 
   /** The width of the INT8 side at first. */
@@ -135,6 +138,7 @@ public final class ModelWorkspace extends BorderPane {
   private final Button convertButton = new Button("Convert & Save…");
   private final Button reportButton = new Button("Export Report…");
   private final VBox emptyState;
+  private final Button reopen = new Button();
   private Task<?> current;
   private boolean syncing;
 
@@ -246,7 +250,17 @@ public final class ModelWorkspace extends BorderPane {
     sample.setOnAction(e -> openSample());
     open.disableProperty().bind(busy);
     sample.disableProperty().bind(busy);
-    HBox buttons = new HBox(10, open, sample);
+    reopen.setId("emptyReopen");
+    reopen.managedProperty().bind(reopen.visibleProperty());
+    reopen.disableProperty().bind(busy);
+    reopen.setOnAction(
+        e -> {
+          Path p = (Path) reopen.getUserData();
+          if (p != null) {
+            open(p);
+          }
+        });
+    HBox buttons = new HBox(10, open, sample, reopen);
     buttons.setAlignment(Pos.CENTER);
     VBox box = new VBox(14, title, text, buttons);
     box.setAlignment(Pos.CENTER);
@@ -312,7 +326,10 @@ public final class ModelWorkspace extends BorderPane {
               public void changed(
                   javafx.beans.value.ObservableValue<? extends Number> o, Number a, Number w) {
                 if (w.doubleValue() > 0) {
-                  main.setDividerPosition(0, 1 - SIDE_WIDTH / w.doubleValue());
+                  // Unless the window's remembered layout has placed it already.
+                  if (Math.abs(main.getDividerPositions()[0] - 0.5) < 1e-9) {
+                    main.setDividerPosition(0, 1 - SIDE_WIDTH / w.doubleValue());
+                  }
                   main.widthProperty().removeListener(this);
                 }
               }
@@ -434,6 +451,13 @@ public final class ModelWorkspace extends BorderPane {
 
   private void show(LoadedModel m) {
     emptyState.setVisible(m == null);
+    if (m == null) {
+      Optional<Path> last = host.lastCheckpoint();
+      reopen.setVisible(last.isPresent());
+      reopen.setUserData(last.orElse(null));
+      reopen.setText(last.map(p -> "Reopen " + p.getFileName()).orElse(""));
+      last.ifPresent(p -> reopen.setTooltip(new Tooltip(p.toString())));
+    }
     syncing = true;
     try {
       if (m == null) {

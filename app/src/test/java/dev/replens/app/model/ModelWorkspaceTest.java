@@ -188,4 +188,44 @@ class ModelWorkspaceTest {
     assertThat(html).contains("<td>stage2.1</td>").contains("BN never trained");
     assertThat(html).contains("INT8 sensitivity, worst first");
   }
+
+  /** A copy of the sample network under a name of the user's. */
+  private Path userCopy(String name) throws Exception {
+    Path f = out.resolve(name);
+    try (var in =
+        ModelWorkspace.class.getClassLoader().getResourceAsStream(ModelWorkspace.SAMPLE_RESOURCE)) {
+      Files.copy(in, f);
+    }
+    return f;
+  }
+
+  @Test
+  void aCheckpointOfTheUsersIsRememberedAmongRecentFiles(FxRobot robot) throws Exception {
+    Path f = userCopy("mine.pth");
+    robot.interact(() -> w.openCheckpoint(f));
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> m.modelProperty().get() != null && !m.busyProperty().get());
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(m.table().getItems()).hasSize(5);
+    assertThat(new dev.replens.app.files.RecentFiles(home.resolve("recent.json")).list())
+        .first()
+        .isEqualTo(f.toAbsolutePath().normalize());
+  }
+
+  @Test
+  void cancellingAReadKeepsTheWorkspaceAsItWas(FxRobot robot) throws Exception {
+    Path f = userCopy("cancelled.pth");
+    robot.interact(
+        () -> {
+          w.showWorkspace(ModelWorkspace.TAB_ID);
+          m.open(f);
+          assertThat(m.busyProperty().get()).isTrue();
+          m.cancel();
+        });
+    WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !m.busyProperty().get());
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(m.modelProperty().get()).isNull();
+    assertThat(m.messageProperty().get()).isEqualTo("Reading cancelled.pth: cancelled.");
+    assertThat(robot.lookup("#modelEmptyState").query().isVisible()).isTrue();
+  }
 }
