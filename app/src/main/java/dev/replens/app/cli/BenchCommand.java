@@ -42,7 +42,8 @@ import picocli.CommandLine.Spec;
       BenchCommand.ConvThroughput.class,
       BenchCommand.Heatmap.class,
       BenchTrainCommand.class,
-      BenchStartupCommand.class
+      BenchStartupCommand.class,
+      BenchConvertCommand.class
     })
 final class BenchCommand implements Callable<Integer> {
 

@@ -17,6 +17,8 @@ import picocli.CommandLine.Command;
       DesignsCommand.class,
       ValidateCommand.class,
       FuseCommand.class,
+      InspectCommand.class,
+      ConvertCommand.class,
       ExportTorchCommand.class,
       BenchCommand.class,
       TrainCommand.class,

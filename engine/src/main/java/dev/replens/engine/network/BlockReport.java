@@ -27,8 +27,8 @@ import java.util.Optional;
  * @param verdict the difference judged against the bound
  * @param int8 how the fused kernel survives INT8, or null if there is no fused kernel
  * @param findings what was found about this block
- * @param imported the block in the engine's model with its real weights, or null (deploy form, or
- *     not importable)
+ * @param imported the block in the engine's model with its real weights (a deploy-form block as one
+ *     conv with bias), or null if it could not be imported
  * @param fused the fused kernel (the file's own for a deploy-form block), or null if the block
  *     could not be fused
  * @param stride the stride used for the check
@@ -65,8 +65,8 @@ public record BlockReport(
   }
 
   /**
-   * The block with its spec and the file's weights, to open in the Explorer; empty for a
-   * deploy-form block or one that could not be imported.
+   * The block with its spec and the file's weights, to open in the Explorer (a deploy-form block as
+   * its one conv); empty for a block that could not be imported.
    */
   public Optional<ImportedBlock> block() {
     return Optional.ofNullable(imported);

@@ -13,6 +13,12 @@ final class Int8Analysis {
 
   private static final double LEVELS = 127;
 
+  /**
+   * The dynamic range from which a channel stands out enough to look for the branch that widened
+   * it; below it {@link Int8Report#inflatingBranch} is null.
+   */
+  static final double INFLATED = 2;
+
   private Int8Analysis() {}
 
   /**
@@ -82,7 +88,14 @@ final class Int8Analysis {
       if (b.length() != w.length) {
         continue;
       }
-      double v = Math.abs(b.castTo(DataType.DOUBLE).dup('c').data().getDouble(argMax));
+      long[] shape = b.shape();
+      long rest = argMax;
+      long[] at = new long[shape.length];
+      for (int d = shape.length - 1; d >= 0; d--) {
+        at[d] = rest % shape[d];
+        rest /= shape[d];
+      }
+      double v = Math.abs(b.getDouble(at));
       if (v > best) {
         best = v;
         inflating = e.getKey();

@@ -30,6 +30,14 @@ class NetworkFindingsTest {
 
     assertThat(r.block("stage0").orElseThrow().deployForm()).isTrue();
     assertThat(r.block("stage0").orElseThrow().int8()).isNotNull();
+    assertThat(r.block("stage0").orElseThrow().block())
+        .hasValueSatisfying(
+            b -> {
+              assertThat(b.spec().branches()).singleElement();
+              assertThat(b.spec().inChannels()).isEqualTo(3);
+              assertThat(b.spec().outChannels()).isEqualTo(8);
+            });
+    assertThat(r.block("stage1.2").orElseThrow().block()).isEmpty();
 
     List<Finding> partial = r.findings(Finding.PARTIAL_CONVERSION);
     assertThat(partial)
