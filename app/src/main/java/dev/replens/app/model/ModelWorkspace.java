@@ -695,13 +695,10 @@ public final class ModelWorkspace extends BorderPane {
       Dialogs.error(
           host.window(),
           "This block can't be opened in the Explorer",
-          b.deployForm()
-              ? b.prefix()
-                  + " is already in deploy form: it has no training branches to step through."
-              : b.prefix()
-                  + " could not be read as a "
-                  + b.family().moduleName()
-                  + "; see its findings.");
+          b.prefix()
+              + " could not be read as a "
+              + b.family().moduleName()
+              + "; see its findings.");
       return;
     }
     host.openInExplorer(b, m);
