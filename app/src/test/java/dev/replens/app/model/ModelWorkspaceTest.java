@@ -76,6 +76,17 @@ class ModelWorkspaceTest {
         .queryAs(TableRow.class);
   }
 
+  private static Node header(FxRobot robot, String columnId) {
+    return robot
+        .lookup(".column-header")
+        .match(
+            (Node n) ->
+                n instanceof javafx.scene.control.skin.TableColumnHeader h
+                    && h.getTableColumn() != null
+                    && columnId.equals(h.getTableColumn().getId()))
+        .query();
+  }
+
   @Test
   void theEmptyStateOffersTheSampleAndTheTableMatchesTheEngine(FxRobot robot) throws Exception {
     robot.interact(() -> w.showWorkspace(ModelWorkspace.TAB_ID));
@@ -120,6 +131,14 @@ class ModelWorkspaceTest {
     assertThat(m.table().getItems().stream().map(BlockReport::prefix)).contains("stage2.1");
     robot.clickOn("#problemsOnly");
     assertThat(m.table().getItems()).hasSize(5);
+
+    // Sorting by the INT8 column: the header click sorts ascending, the second descending.
+    robot.clickOn(header(robot, "colInt8"));
+    assertThat(m.table().getItems().get(0).prefix()).isEqualTo("stage0");
+    robot.clickOn(header(robot, "colInt8"));
+    assertThat(m.table().getItems().get(0).prefix()).isEqualTo("stage1.1");
+    robot.clickOn(header(robot, "colPrefix"));
+    assertThat(m.table().getItems().get(0).prefix()).isEqualTo("stage0");
 
     robot.clickOn(row(robot, "stage1.1"));
     int index = m.strip().getSelectedIndex();
@@ -187,6 +206,10 @@ class ModelWorkspaceTest {
     String html = Files.readString(report);
     assertThat(html).contains("<td>stage2.1</td>").contains("BN never trained");
     assertThat(html).contains("INT8 sensitivity, worst first");
+    Path pdf = out.resolve("model.pdf");
+    robot.interact(() -> m.exportReport(pdf));
+    byte[] head = java.util.Arrays.copyOf(Files.readAllBytes(pdf), 5);
+    assertThat(new String(head, java.nio.charset.StandardCharsets.US_ASCII)).isEqualTo("%PDF-");
   }
 
   /** A copy of the sample network under a name of the user's. */
