@@ -35,6 +35,7 @@ public class NetworkStripSkin extends SkinBase<NetworkStrip> {
     row.getStyleClass().add("strip-row");
     caption.getStyleClass().add("strip-caption");
     caption.setWrapText(true);
+    caption.setMinHeight(Region.USE_PREF_SIZE);
     caption.setMaxWidth(Double.MAX_VALUE);
     HBox.setHgrow(caption, Priority.ALWAYS);
     HBox below = new HBox(12, caption, legend());
