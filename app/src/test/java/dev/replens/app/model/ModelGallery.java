@@ -68,6 +68,30 @@ class ModelGallery {
         });
     Thread.sleep(300);
     save(robot, dir, "model-sample-1280");
+    // The block opened in the Explorer, at the fused stage.
+    robot.interact(
+        () -> {
+          stage.setWidth(1440);
+          stage.setHeight(900);
+        });
+    robot.interact(() -> w.model().selectPrefix("stage1.1"));
+    robot.doubleClickOn(
+        robot
+            .lookup(".table-row-cell")
+            .match(
+                (javafx.scene.Node n) ->
+                    n instanceof javafx.scene.control.TableRow<?> r
+                        && r.getItem() instanceof dev.replens.engine.network.BlockReport b
+                        && b.prefix().equals("stage1.1"))
+            .queryAs(javafx.scene.control.TableRow.class));
+    WaitForAsyncUtils.waitFor(30, TimeUnit.SECONDS, () -> w.stepper().size() > 0);
+    Thread.sleep(1500);
+    robot.interact(w.graph()::fitToView);
+    save(robot, dir, "explorer-from-model-1440");
+    robot.interact(() -> w.stepper().last());
+    Thread.sleep(800);
+    save(robot, dir, "explorer-from-model-fused-1440");
+    robot.interact(() -> w.showWorkspace(ModelWorkspace.TAB_ID));
     // -Dreplens.checkpoint=FILE renders that checkpoint too.
     String other = System.getProperty("replens.checkpoint");
     if (other != null && !other.isBlank()) {
