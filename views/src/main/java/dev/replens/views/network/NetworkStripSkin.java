@@ -26,9 +26,18 @@ public class NetworkStripSkin extends SkinBase<NetworkStrip> {
   static final PseudoClass SELECTED = PseudoClass.getPseudoClass("selected");
   private static final double GROUP_GAP = 6;
 
-  private final HBox row = new HBox();
+  private final HBox row =
+      new HBox() {
+        @Override
+        protected void layoutChildren() {
+          super.layoutChildren();
+          nameCells();
+        }
+      };
   private final Label caption = new Label();
   private final List<Region> cells = new ArrayList<>();
+  private final List<Label> names = new ArrayList<>();
+  private boolean shortNames;
 
   public NetworkStripSkin(NetworkStrip strip) {
     super(strip);
@@ -73,20 +82,19 @@ public class NetworkStripSkin extends SkinBase<NetworkStrip> {
   private void rebuild() {
     NetworkStrip strip = getSkinnable();
     cells.clear();
+    names.clear();
+    shortNames = false;
     String group = null;
     for (int i = 0; i < strip.getBlocks().size(); i++) {
       StripBlock b = strip.getBlocks().get(i);
-      Label name = new Label(shortName(b.prefix()));
+      Label name = new Label(fullName(b.prefix()));
+      name.setUserData(b.prefix());
       name.getStyleClass().add("cell-label");
       name.setMinWidth(0);
       name.setMouseTransparent(true);
       StackPane cell = new StackPane(name);
       cell.getStyleClass().add("strip-cell");
-      // The name shows only where it fits whole; the tooltip and caption always give it.
-      name.visibleProperty()
-          .bind(
-              javafx.beans.binding.Bindings.createBooleanBinding(
-                  () -> cell.getWidth() >= name.prefWidth(-1) + 6, cell.widthProperty()));
+      names.add(name);
       for (BlockStatus s : BlockStatus.values()) {
         cell.pseudoClassStateChanged(s.pseudoClass(), s == b.status());
       }
@@ -116,8 +124,56 @@ public class NetworkStripSkin extends SkinBase<NetworkStrip> {
   }
 
   /** The name a cell shows: the prefix, or "(file)" for a file that is one block. */
-  private static String shortName(String prefix) {
+  private static String fullName(String prefix) {
     return prefix.isEmpty() ? "(file)" : prefix;
+  }
+
+  /** The name without its first part, e.g. {@code stage3.10} → {@code 3.10}'s {@code 10}. */
+  private static String shortName(String prefix) {
+    int dot = prefix.indexOf('.');
+    return dot < 0 || dot == prefix.length() - 1 ? fullName(prefix) : prefix.substring(dot + 1);
+  }
+
+  /**
+   * Names the cells: all by their full prefix where every one fits, else all by the prefix without
+   * its first part (the gaps between groups say which stage); a name that still doesn't fit is
+   * hidden (the tooltip and caption always give it).
+   */
+  private void nameCells() {
+    if (cells.isEmpty()) {
+      return;
+    }
+    boolean allFit = true;
+    for (int i = 0; i < cells.size(); i++) {
+      Label n = names.get(i);
+      String full = fullName((String) n.getUserData());
+      if (measure(n, full) + 6 > cells.get(i).getWidth()) {
+        allFit = false;
+        break;
+      }
+    }
+    boolean wantShort = !allFit;
+    for (int i = 0; i < cells.size(); i++) {
+      Label n = names.get(i);
+      String prefix = (String) n.getUserData();
+      String text = wantShort ? shortName(prefix) : fullName(prefix);
+      if (!text.equals(n.getText())) {
+        n.setText(text);
+      }
+      n.setVisible(measure(n, text) + 6 <= cells.get(i).getWidth());
+    }
+    shortNames = wantShort;
+  }
+
+  private static double measure(Label l, String text) {
+    javafx.scene.text.Text t = new javafx.scene.text.Text(text);
+    t.setFont(l.getFont());
+    return Math.ceil(t.getLayoutBounds().getWidth()) + l.snappedLeftInset() + l.snappedRightInset();
+  }
+
+  /** Whether the cells show shortened names (for tests). */
+  boolean shortNames() {
+    return shortNames;
   }
 
   private static HBox legend() {
