@@ -15,6 +15,7 @@ import java.lang.management.MemoryPoolMXBean;
 import java.lang.management.MemoryType;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -62,7 +63,7 @@ final class BenchConvertCommand implements Callable<Integer> {
       out.printf(
           Locale.ROOT,
           "network  RepVGG-A0 layout, %d blocks, %.2fM training-form parameters, %.1f MB .pth%n",
-          java.util.Arrays.stream(BLOCKS).sum(),
+          Arrays.stream(BLOCKS).sum(),
           params / 1e6,
           Files.size(in) / 1e6);
       sd = null;
@@ -72,6 +73,8 @@ final class BenchConvertCommand implements Callable<Integer> {
               .filter(p -> p.getType() == MemoryType.HEAP)
               .toList();
       heap.forEach(MemoryPoolMXBean::resetPeakUsage);
+      var threads = ManagementFactory.getThreadMXBean();
+      long c0 = threads.getCurrentThreadCpuTime();
       long t0 = System.nanoTime();
       Checkpoint ckpt = Checkpoints.read(in, Progress.NONE);
       long t1 = System.nanoTime();
@@ -79,6 +82,7 @@ final class BenchConvertCommand implements Callable<Integer> {
       long t2 = System.nanoTime();
       Checkpoint deploy = NetworkConverter.convert(ckpt, report, Progress.NONE);
       long t3 = System.nanoTime();
+      long c3 = threads.getCurrentThreadCpuTime();
       Checkpoints.write(dir.resolve("deploy.pth"), deploy, Progress.NONE);
       long t4 = System.nanoTime();
       long peak = heap.stream().mapToLong(p -> p.getPeakUsage().getUsed()).sum();
@@ -93,6 +97,11 @@ final class BenchConvertCommand implements Callable<Integer> {
           Locale.ROOT,
           "total    %7.0f ms  load + inspect + convert (target < 3000 ms)%n",
           (t3 - t0) / 1e6);
+      out.printf(
+          Locale.ROOT,
+          "cpu      %7.0f ms  this thread's CPU time for the same work (a busy machine inflates"
+              + " the wall time, not this)%n",
+          (c3 - c0) / 1e6);
       out.printf(
           Locale.ROOT, "write    %7.0f ms  deploy .pth, not in the total%n", (t4 - t3) / 1e6);
       out.printf(

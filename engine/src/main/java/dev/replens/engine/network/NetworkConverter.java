@@ -5,9 +5,13 @@ import dev.replens.engine.io.checkpoint.Checkpoint;
 import dev.replens.engine.kernel.Kernel;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * Writes a whole network in deploy form: every block becomes its family's official deploy conv
@@ -40,13 +44,13 @@ public final class NetworkConverter {
     for (BlockReport b : report.blocks()) {
       b.keys().forEach(k -> owner.put(k, b));
     }
-    Map<String, org.nd4j.linalg.api.ndarray.INDArray> tensors = new LinkedHashMap<>();
+    Map<String, INDArray> tensors = new LinkedHashMap<>();
     Map<String, Number> scalars = new LinkedHashMap<>();
     Map<String, String> types = new LinkedHashMap<>();
     List<String> notes = new ArrayList<>(ckpt.notes());
     int done = 0;
     int total = report.blocks().size();
-    java.util.Set<String> written = new java.util.HashSet<>();
+    Set<String> written = new HashSet<>();
     for (String key : ckpt.keys()) {
       BlockReport b = owner.get(key);
       if (b == null) {
@@ -73,7 +77,7 @@ public final class NetworkConverter {
         String bias = Signatures.join(b.prefix(), conv + ".bias");
         tensors.put(w, k.weight());
         tensors.put(bias, k.bias());
-        String t = k.dtype() == org.nd4j.linalg.api.buffer.DataType.DOUBLE ? "float64" : "float32";
+        String t = k.dtype() == DataType.DOUBLE ? "float64" : "float32";
         types.put(w, t);
         types.put(bias, t);
       }

@@ -25,7 +25,6 @@ import dev.replens.engine.pipeline.Pipeline;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -67,11 +66,11 @@ public final class NetworkInspector {
   /** ... and at least this relative error. */
   static final double INT8_ERROR_WARNING = 0.05;
 
-  private static final int PROBE_H = 7;
-  private static final int PROBE_W = 7;
+  /** The probe's smallest side; it is {@code K + 2} for larger kernels. */
+  private static final int PROBE_MIN = 5;
+
   private static final long PROBE_SEED = 7;
   private static final int MAX_KEY_FINDINGS = 12;
-  private static final Pattern LARGE_LAYER = Pattern.compile("^(?:(.*)\\.)?weight(\\d+)$");
   private static final Pattern QUOTED = Pattern.compile("'([^']+)'");
 
   private NetworkInspector() {}
@@ -90,7 +89,7 @@ public final class NetworkInspector {
    */
   public static NetworkReport inspect(
       Checkpoint ckpt, Map<String, BlockOverride> overrides, Progress progress) {
-    Map<String, Group> groups = group(ckpt);
+    Map<String, KeyGroups.Group> groups = KeyGroups.of(ckpt);
     List<Finding> fileFindings = new ArrayList<>();
     for (String note : ckpt.notes()) {
       fileFindings.add(new Finding(Finding.Severity.INFO, "", Finding.NOTE, note));
@@ -105,11 +104,11 @@ public final class NetworkInspector {
                 "The override for '" + p + "' matches no block; it was not used."));
       }
     }
-    Map<String, List<String>> untrained = untrainedBatchNorms(ckpt, groups.keySet());
+    Map<String, List<String>> untrained = BatchNormStatistics.untrained(ckpt, groups.keySet());
 
     List<BlockReport> blocks = new ArrayList<>();
     int i = 0;
-    for (Group g : groups.values()) {
+    for (KeyGroups.Group g : groups.values()) {
       progress.update(
           i++, groups.size(), "inspecting " + (g.prefix.isEmpty() ? "the block" : g.prefix));
       BlockReport b = analyse(ckpt, g, overrides.get(g.prefix), untrained.remove(g.prefix));
@@ -121,7 +120,7 @@ public final class NetworkInspector {
     int passThrough = ckpt.keys().size() - assigned;
 
     for (Map.Entry<String, List<String>> e : untrained.entrySet()) {
-      fileFindings.add(bnFinding(e.getKey(), e.getValue()));
+      fileFindings.add(BatchNormStatistics.finding(e.getKey(), e.getValue()));
     }
     long deploy = blocks.stream().filter(BlockReport::deployForm).count();
     long training = blocks.stream().filter(b -> !b.deployForm()).count();
@@ -177,7 +176,7 @@ public final class NetworkInspector {
     blocks.forEach(b -> all.addAll(b.findings()));
     all.addAll(fileFindings);
     all.sort(Comparator.comparingInt(f -> -f.severity().ordinal()));
-    LOG.info(
+    LOG.debug(
         "inspected {}: {} blocks, {} pass-through keys, {} findings",
         ckpt.file().getFileName(),
         blocks.size(),
@@ -186,154 +185,15 @@ public final class NetworkInspector {
     return new NetworkReport(String.valueOf(ckpt.file()), blocks, passThrough, all);
   }
 
-  // ---------------------------------------------------------------- grouping
-
-  /** The keys of one block. */
-  static final class Group {
-    final String prefix;
-    Family family;
-    final Set<String> keys = new LinkedHashSet<>();
-
-    Group(String prefix, Family family) {
-      this.prefix = prefix;
-      this.family = family;
-    }
-
-    /** The key relative to the block. */
-    String local(String key) {
-      return prefix.isEmpty() ? key : key.substring(prefix.length() + 1);
-    }
-
-    boolean isDeployKey(String key) {
-      String first = local(key).split("\\.", 2)[0];
-      return Signatures.deploy(first).isPresent();
-    }
-  }
-
-  /** Groups the keys by block prefix, in the file's order. */
-  static Map<String, Group> group(Checkpoint ckpt) {
-    Map<String, Group> groups = new LinkedHashMap<>();
-    List<String> rest = new ArrayList<>();
-    for (String key : ckpt.keys()) {
-      String[] segs = key.split("\\.");
-      boolean placed = false;
-      for (int i = 0; i < segs.length && !placed; i++) {
-        Family deploy = i < segs.length - 1 ? Signatures.deploy(segs[i]).orElse(null) : null;
-        Family train = Signatures.training(segs[i]).orElse(null);
-        Family f = deploy != null ? deploy : train;
-        if (f == null) {
-          continue;
-        }
-        String prefix = String.join(".", Arrays.copyOfRange(segs, 0, i));
-        Group g = groups.computeIfAbsent(prefix, p -> new Group(p, f));
-        if (train != null) {
-          g.family = merge(g.family, train);
-        }
-        g.keys.add(key);
-        placed = true;
-      }
-      if (!placed) {
-        rest.add(key);
-      }
-    }
-    for (Group g : groups.values()) {
-      if (g.family == Family.REPVGG
-          && g.keys.stream().anyMatch(k -> g.local(k).contains(".weight_rbr_"))) {
-        g.family = Family.OREPA_REPVGG;
-      }
-    }
-    for (Iterator<String> it = rest.iterator(); it.hasNext(); ) {
-      String key = it.next();
-      String[] segs = key.split("\\.");
-      for (int i = 0; i < segs.length; i++) {
-        Group g = groups.get(String.join(".", Arrays.copyOfRange(segs, 0, i)));
-        if (g != null && Signatures.WEAK.getOrDefault(g.family, Set.of()).contains(segs[i])) {
-          g.keys.add(key);
-          it.remove();
-          break;
-        }
-      }
-    }
-    mergeLargeKernels(groups, rest);
-    // keys in the file's order
-    Map<String, Group> ordered = new LinkedHashMap<>();
-    for (String key : ckpt.keys()) {
-      for (Group g : groups.values()) {
-        if (g.keys.contains(key)) {
-          ordered.putIfAbsent(g.prefix, g);
-        }
-      }
-    }
-    for (Group g : ordered.values()) {
-      List<String> sorted = ckpt.keys().stream().filter(g.keys::contains).toList();
-      g.keys.clear();
-      g.keys.addAll(sorted);
-    }
-    return ordered;
-  }
-
-  private static Family merge(Family a, Family b) {
-    if (a == b) {
-      return a;
-    }
-    // dbb_1x1 and dbb_1x1_kxk are shared by DingXiaoH's DBB and DyRep's; DyRep's own names win
-    if ((a == Family.DBB && b == Family.DYREP_DBB) || (a == Family.DYREP_DBB && b == Family.DBB)) {
-      return Family.DYREP_DBB;
-    }
-    if (a == Family.REPVGG && b != Family.REPVGG) {
-      return a; // a deploy rbr_reparam beside training keys of another family keeps RepVGG
-    }
-    return a;
-  }
-
-  /** OREPA_LargeConv: layers {@code P.weight0 … P.weight{L-1}}, each an OREPA, and {@code P.bn}. */
-  private static void mergeLargeKernels(Map<String, Group> groups, List<String> rest) {
-    Map<String, List<Group>> byParent = new LinkedHashMap<>();
-    for (Group g : groups.values()) {
-      Matcher m = LARGE_LAYER.matcher(g.prefix);
-      if (g.family == Family.OREPA && m.matches()) {
-        String parent = m.group(1) == null ? "" : m.group(1);
-        byParent.computeIfAbsent(parent, p -> new ArrayList<>()).add(g);
-      }
-    }
-    for (Map.Entry<String, List<Group>> e : byParent.entrySet()) {
-      String parent = e.getKey();
-      String bn = Signatures.join(parent, "bn.");
-      boolean hasBn = rest.stream().anyMatch(k -> k.startsWith(bn));
-      boolean hasLayer0 =
-          e.getValue().stream().anyMatch(g -> g.prefix.equals(Signatures.join(parent, "weight0")));
-      if (!hasBn || !hasLayer0) {
-        continue;
-      }
-      Group large = groups.get(parent);
-      if (large == null) {
-        large = new Group(parent, Family.OREPA_LARGE);
-        groups.put(parent, large);
-      } else {
-        large.family = Family.OREPA_LARGE;
-      }
-      for (Group layer : e.getValue()) {
-        large.keys.addAll(layer.keys);
-        groups.remove(layer.prefix);
-      }
-      for (String k : List.copyOf(rest)) {
-        if (k.startsWith(bn)) {
-          large.keys.add(k);
-          rest.remove(k);
-        }
-      }
-    }
-  }
-
   // ---------------------------------------------------------------- one block
 
   private static BlockReport analyse(
-      Checkpoint ckpt, Group g, BlockOverride override, List<String> untrainedBn) {
+      Checkpoint ckpt, KeyGroups.Group g, BlockOverride override, List<String> untrainedBn) {
     List<Finding> findings = new ArrayList<>();
     List<String> deployKeys = g.keys.stream().filter(g::isDeployKey).toList();
     List<String> trainingKeys = g.keys.stream().filter(k -> !g.isDeployKey(k)).toList();
     if (untrainedBn != null) {
-      findings.add(bnFinding(g.prefix, untrainedBn));
+      findings.add(BatchNormStatistics.finding(g.prefix, untrainedBn));
     }
     if (!deployKeys.isEmpty() && !trainingKeys.isEmpty()) {
       Set<String> trainingBranches = new TreeSet<>();
@@ -358,7 +218,11 @@ public final class NetworkInspector {
   }
 
   private static BlockReport deployBlock(
-      Checkpoint ckpt, Group g, List<String> keys, BlockOverride override, List<Finding> findings) {
+      Checkpoint ckpt,
+      KeyGroups.Group g,
+      List<String> keys,
+      BlockOverride override,
+      List<Finding> findings) {
     String conv = g.local(keys.get(0)).split("\\.", 2)[0];
     Family family = Signatures.deploy(conv).orElse(g.family);
     String wKey = Signatures.join(g.prefix, conv + ".weight");
@@ -475,7 +339,11 @@ public final class NetworkInspector {
   }
 
   private static BlockReport trainingBlock(
-      Checkpoint ckpt, Group g, List<String> keys, BlockOverride override, List<Finding> findings) {
+      Checkpoint ckpt,
+      KeyGroups.Group g,
+      List<String> keys,
+      BlockOverride override,
+      List<Finding> findings) {
     Map<String, INDArray> tensors = new LinkedHashMap<>();
     Set<String> scalarNames = new LinkedHashSet<>();
     Map<String, Number> scalarValues = new LinkedHashMap<>();
@@ -595,7 +463,8 @@ public final class NetworkInspector {
           List.copyOf(g.keys));
     }
     Kernel fused = p.fusedKernel();
-    INDArray probe = probe(block.spec().inChannels(), block.weights().dtype());
+    INDArray probe =
+        probe(block.spec().inChannels(), block.spec().kernel(), block.weights().dtype());
     Verdict verdict = RoundOff.measure(p.training(), fused, probe);
     if (!verdict.withinRoundOff()) {
       List<StepCheck> checks = Evaluator.check(p, probe);
@@ -659,20 +528,22 @@ public final class NetworkInspector {
   }
 
   /**
-   * A seeded standard-normal probe {@code [1, in, 7, 7]}: odd, with a border on every side of a 3x3
-   * kernel's interior, and small enough for a whole network.
+   * A seeded standard-normal probe {@code [1, in, S, S]}, {@code S = max(5, K + 2)}: every output
+   * pixel kind is in it (corners, edges, and at least one whose window lies wholly inside), and it
+   * is small enough to judge every block of a large network quickly.
    */
-  private static INDArray probe(int in, DataType dtype) {
+  private static INDArray probe(int in, int kernel, DataType dtype) {
+    int side = Math.max(PROBE_MIN, kernel + 2);
     Random r = new Random(PROBE_SEED);
-    double[] v = new double[in * PROBE_H * PROBE_W];
+    double[] v = new double[in * side * side];
     for (int i = 0; i < v.length; i++) {
       v[i] = r.nextGaussian();
     }
-    return Nd4j.create(v, new long[] {1, in, PROBE_H, PROBE_W}, DataType.DOUBLE).castTo(dtype);
+    return Nd4j.create(v, new long[] {1, in, side, side}, DataType.DOUBLE).castTo(dtype);
   }
 
   private static BlockReport failed(
-      Group g,
+      KeyGroups.Group g,
       List<Finding> findings,
       Set<String> branches,
       BlockOverride override,
@@ -706,7 +577,7 @@ public final class NetworkInspector {
   }
 
   /** An importer's problem line as a finding, its key named in full. */
-  private static Finding importProblem(Group g, String problem) {
+  private static Finding importProblem(KeyGroups.Group g, String problem) {
     String kind =
         problem.startsWith("missing '") || problem.startsWith("the file has no '")
             ? Finding.MISSING_KEY
@@ -761,77 +632,6 @@ public final class NetworkInspector {
                     ? ""
                     : ", inflated by the " + r.inflatingBranch() + " branch")
                 + "; quantize this layer per channel."));
-  }
-
-  // ---------------------------------------------------------------- BN statistics
-
-  /**
-   * The BNs whose statistics were never trained, by the block prefix (or BN prefix) they sit in.
-   */
-  private static Map<String, List<String>> untrainedBatchNorms(
-      Checkpoint ckpt, Set<String> blockPrefixes) {
-    Map<String, List<String>> out = new LinkedHashMap<>();
-    Set<String> seen = new LinkedHashSet<>();
-    for (String key : ckpt.keys()) {
-      String bn = bnPrefix(key);
-      if (bn == null || !seen.add(bn)) {
-        continue;
-      }
-      INDArray mean = ckpt.tensors().get(Signatures.join(bn, "running_mean"));
-      INDArray var = ckpt.tensors().get(Signatures.join(bn, "running_var"));
-      Number count = ckpt.scalars().get(Signatures.join(bn, "num_batches_tracked"));
-      boolean identityStats =
-          mean != null
-              && var != null
-              && mean.length() > 0
-              && mean.dataType().isFPType()
-              && var.dataType().isFPType()
-              && mean.amaxNumber().doubleValue() == 0
-              && mean.aminNumber().doubleValue() == 0
-              && var.maxNumber().doubleValue() == 1
-              && var.minNumber().doubleValue() == 1;
-      boolean neverCounted = count != null && count.longValue() == 0;
-      if (!identityStats && !neverCounted) {
-        continue;
-      }
-      String owner = bn;
-      for (String p : blockPrefixes) {
-        if ((p.isEmpty() || bn.startsWith(p + ".") || bn.equals(p))
-            && (owner.equals(bn) || p.length() > owner.length())) {
-          owner = p;
-        }
-      }
-      String local = owner.equals(bn) || owner.isEmpty() ? bn : bn.substring(owner.length() + 1);
-      out.computeIfAbsent(owner, o -> new ArrayList<>())
-          .add(local + (identityStats ? "" : " (num_batches_tracked 0)"));
-    }
-    return out;
-  }
-
-  private static String bnPrefix(String key) {
-    for (String leaf : List.of("running_mean", "running_var", "num_batches_tracked")) {
-      if (key.equals(leaf)) {
-        return "";
-      }
-      if (key.endsWith("." + leaf)) {
-        return key.substring(0, key.length() - leaf.length() - 1);
-      }
-    }
-    return null;
-  }
-
-  private static Finding bnFinding(String owner, List<String> bns) {
-    return new Finding(
-        Finding.Severity.WARNING,
-        owner,
-        Finding.BN_NEVER_TRAINED,
-        name(owner)
-            + ": BatchNorm "
-            + String.join(", ", bns)
-            + (bns.size() == 1 ? " was" : " were")
-            + " never trained (running mean exactly 0 and variance exactly 1, or"
-            + " num_batches_tracked 0): the fused model will only match once the statistics are"
-            + " real. Train, or run the model in train() mode on data, before converting.");
   }
 
   // ---------------------------------------------------------------- text
