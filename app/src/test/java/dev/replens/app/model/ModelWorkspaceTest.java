@@ -251,4 +251,51 @@ class ModelWorkspaceTest {
     assertThat(m.messageProperty().get()).isEqualTo("Reading cancelled.pth: cancelled.");
     assertThat(robot.lookup("#modelEmptyState").query().isVisible()).isTrue();
   }
+
+  /**
+   * The engine's mixed fixture: a deploy-form block, a partly present one, a partial conversion and
+   * BN never trained, beside healthy blocks.
+   */
+  private static final Path MIXED =
+      Path.of("..", "engine", "src", "test", "resources", "network", "mixed.pth");
+
+  @Test
+  void aNetworkWithErrorsShowsThemAndRefusesToConvertInOneLine(FxRobot robot) throws Exception {
+    Path f = out.resolve("mixed.pth");
+    Files.copy(MIXED, f);
+    robot.interact(() -> w.openCheckpoint(f));
+    WaitForAsyncUtils.waitFor(
+        60, TimeUnit.SECONDS, () -> m.modelProperty().get() != null && !m.busyProperty().get());
+    WaitForAsyncUtils.waitForFxEvents();
+    List<BlockStatus> statuses = m.strip().getBlocks().stream().map(StripBlock::status).toList();
+    assertThat(statuses)
+        .contains(BlockStatus.DEPLOY_FORM, BlockStatus.ERROR, BlockStatus.WARNING, BlockStatus.OK);
+    robot.clickOn("#problemsOnly");
+    assertThat(m.table().getItems()).allMatch(BlockReport::hasProblems).isNotEmpty();
+    robot.clickOn("#problemsOnly");
+
+    Path deploy = out.resolve("never.pth");
+    robot.clickOn("#convertAndSave");
+    WaitForAsyncUtils.waitForFxEvents();
+    javafx.scene.control.DialogPane dialog =
+        robot.lookup("#errorDialog").queryAs(javafx.scene.control.DialogPane.class);
+    assertThat(dialog.getHeaderText()).isEqualTo("This network can't be converted yet");
+    String text = ((javafx.scene.control.Label) dialog.getContent()).getText();
+    assertThat(text).doesNotContain("\n").doesNotContain("Exception").contains("stage");
+    robot.interact(() -> ((Stage) dialog.getScene().getWindow()).close());
+    assertThat(deploy).doesNotExist();
+
+    // A deploy-form block opens in the Explorer as its one conv.
+    String deployPrefix =
+        m.table().getItems().stream()
+            .filter(BlockReport::deployForm)
+            .findFirst()
+            .orElseThrow()
+            .prefix();
+    robot.doubleClickOn(row(robot, deployPrefix));
+    WaitForAsyncUtils.waitForFxEvents();
+    assertThat(w.workspaces().getSelectionModel().getSelectedItem().getId())
+        .isEqualTo("explorerTab");
+    assertThat(w.session().spec().branches()).hasSize(1);
+  }
 }
