@@ -620,7 +620,7 @@ public final class ModelWorkspace extends BorderPane {
 
   private void load(Path file, String name, boolean sample) {
     run(
-        "Reading " + name,
+        "Opening " + name,
         new Work<LoadedModel>() {
           @Override
           protected LoadedModel call() throws Exception {
@@ -840,8 +840,19 @@ public final class ModelWorkspace extends BorderPane {
           throw new CancellationException();
         }
         updateProgress(done, total < 0 ? -1 : total);
-        updateMessage(phase + (what == null || what.isEmpty() ? "…" : ": " + what));
+        updateMessage(progressText(phase, what));
       };
+    }
+
+    /** "Inspecting stage3.5" from the phase and the engine's "inspecting stage3.5". */
+    static String progressText(String phase, String what) {
+      if (what == null || what.isBlank()) {
+        return phase + "…";
+      }
+      if (what.toLowerCase(Locale.ROOT).startsWith(phase.toLowerCase(Locale.ROOT))) {
+        return Character.toUpperCase(what.charAt(0)) + what.substring(1);
+      }
+      return phase + ": " + what;
     }
 
     void checkCancelled() {

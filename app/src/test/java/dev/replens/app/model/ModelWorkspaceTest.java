@@ -248,7 +248,7 @@ class ModelWorkspaceTest {
     WaitForAsyncUtils.waitFor(20, TimeUnit.SECONDS, () -> !m.busyProperty().get());
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(m.modelProperty().get()).isNull();
-    assertThat(m.messageProperty().get()).isEqualTo("Reading cancelled.pth: cancelled.");
+    assertThat(m.messageProperty().get()).isEqualTo("Opening cancelled.pth: cancelled.");
     assertThat(robot.lookup("#modelEmptyState").query().isVisible()).isTrue();
   }
 
