@@ -51,6 +51,7 @@ class ModelGallery {
   void renderTheWorkspace(FxRobot robot) throws Exception {
     Path dir = Path.of(System.getProperty("replens.gallery"));
     Files.createDirectories(dir);
+    // The classpath, to run the real window of the same build under Xvfb.
     Files.writeString(dir.resolve("classpath.txt"), System.getProperty("java.class.path"));
     robot.interact(() -> w.showWorkspace(ModelWorkspace.TAB_ID));
     save(robot, dir, "model-empty-1440");
