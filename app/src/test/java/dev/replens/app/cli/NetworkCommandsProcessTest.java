@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -16,31 +17,52 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class NetworkCommandsProcessTest {
 
+  /** Runs {@code replens ARGS}; returns the exit code, stderr in {@code err}. */
+  static int replens(Path tmp, String... args) throws Exception {
+    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    Path logback = Path.of("src", "main", "resources", "logback.xml").toAbsolutePath();
+    List<String> cmd =
+        new ArrayList<>(
+            List.of(
+                java.toString(),
+                "-Dlogback.configurationFile=" + logback,
+                "-cp",
+                System.getProperty("java.class.path"),
+                "dev.replens.app.Launcher"));
+    cmd.addAll(List.of(args));
+    Process p =
+        new ProcessBuilder(cmd)
+            .redirectError(tmp.resolve("stderr.txt").toFile())
+            .redirectOutput(tmp.resolve("stdout.txt").toFile())
+            .start();
+    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
+    return p.exitValue();
+  }
+
+  @Test
+  void aGoodNetworkPrintsItsTableAndNothingOnStderr(@TempDir Path tmp) throws Exception {
+    int code =
+        replens(
+            tmp, "inspect", NetworkCommandsTest.NETWORKS.resolve("yolov6_backbone.pth").toString());
+    String err = Files.readString(tmp.resolve("stderr.txt"), StandardCharsets.UTF_8);
+    assertThat(code).as(err).isZero();
+    assertThat(err).isEmpty();
+    assertThat(Files.readString(tmp.resolve("stdout.txt"), StandardCharsets.UTF_8))
+        .contains("backbone.ERBlock_2.1.block.0", "summary  6 blocks, 6 within round-off");
+  }
+
   @Test
   void aBrokenNetworkLeavesOneLineOnStderrAndNoFile(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("deploy.pth");
-    Path err = tmp.resolve("stderr.txt");
-    Path stdout = tmp.resolve("stdout.txt");
-    Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-    Path logback = Path.of("src", "main", "resources", "logback.xml").toAbsolutePath();
-    Process p =
-        new ProcessBuilder(
-                List.of(
-                    java.toString(),
-                    "-Dlogback.configurationFile=" + logback,
-                    "-cp",
-                    System.getProperty("java.class.path"),
-                    "dev.replens.app.Launcher",
-                    "convert",
-                    NetworkCommandsTest.NETWORKS.resolve("mixed.pth").toString(),
-                    "--out",
-                    out.toString()))
-            .redirectError(err.toFile())
-            .redirectOutput(stdout.toFile())
-            .start();
-    assertThat(p.waitFor(120, TimeUnit.SECONDS)).isTrue();
-    String text = Files.readString(err, StandardCharsets.UTF_8);
-    assertThat(p.exitValue()).as(text).isEqualTo(2);
+    int code =
+        replens(
+            tmp,
+            "convert",
+            NetworkCommandsTest.NETWORKS.resolve("mixed.pth").toString(),
+            "--out",
+            out.toString());
+    String text = Files.readString(tmp.resolve("stderr.txt"), StandardCharsets.UTF_8);
+    assertThat(code).as(text).isEqualTo(2);
     assertThat(text.strip().lines()).as(text).hasSize(1);
     assertThat(text).startsWith("replens convert: nothing written: ");
     assertThat(out).doesNotExist();
