@@ -122,6 +122,7 @@ public final class MainWindow {
   private final PauseTransition autosave = new PauseTransition(Duration.millis(800));
   private final TabPane workspaces = new TabPane();
   private final LessonPanel lessons;
+  private final dev.replens.app.model.ModelWorkspace model;
   private boolean syncingGraph;
 
   /** Builds the window on {@code stage}, showing {@code initial}. */
@@ -136,6 +137,7 @@ public final class MainWindow {
     this.inspector = new InspectorPane(session);
     this.stepperPane = new StepperPane(stepper);
     this.kernels = new KernelsPane(stepper);
+    this.model = new dev.replens.app.model.ModelWorkspace(modelHost());
 
     BorderPane root = new BorderPane();
     root.setTop(new VBox(menuBar(), toolBar()));
@@ -214,6 +216,9 @@ public final class MainWindow {
   /** The workspaces beside the explorer; each gets the session and works on the same design. */
   private void addWorkspaces() {
     // One line per workspace: workspaces.getTabs().add(new Tab(title, new XPane(session, ...)));
+    Tab modelTab = new Tab("Model", model);
+    modelTab.setId(dev.replens.app.model.ModelWorkspace.TAB_ID);
+    workspaces.getTabs().add(modelTab);
     workspaces.getTabs().add(dev.replens.app.training.TrainingLabPane.tab(session));
     workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.repOptimizer());
     workspaces.getTabs().add(dev.replens.app.reparam.ReparamWorkspaces.dyRep());
@@ -324,6 +329,23 @@ public final class MainWindow {
     MenuItem save = item("_Save", "Ctrl+S", this::save);
     MenuItem saveAs = item("Save _As…", "Ctrl+Shift+S", this::saveAs);
     MenuItem importW = item("_Import Weights…", "Ctrl+I", this::importWeights);
+    MenuItem openCheckpoint =
+        item(
+            "Open _Checkpoint…",
+            "Ctrl+Shift+O",
+            () -> {
+              showWorkspace(dev.replens.app.model.ModelWorkspace.TAB_ID);
+              model.chooseAndOpen();
+            });
+    openCheckpoint.setId("openCheckpointItem");
+    MenuItem openSampleNetwork =
+        item(
+            "Open Sample _Network",
+            null,
+            () -> {
+              showWorkspace(dev.replens.app.model.ModelWorkspace.TAB_ID);
+              model.openSample();
+            });
     MenuItem exportFused = item("_Export Fused Weights…", "Ctrl+E", () -> exportFused(false));
     MenuItem exportDeploy =
         item("Export Fused Weights with RepVGG _Deploy Names…", null, () -> exportFused(true));
@@ -355,6 +377,9 @@ public final class MainWindow {
             open,
             samples,
             recentMenu,
+            new SeparatorMenuItem(),
+            openCheckpoint,
+            openSampleNetwork,
             new SeparatorMenuItem(),
             save,
             saveAs,
@@ -987,7 +1012,9 @@ public final class MainWindow {
       m.setMnemonicParsing(false);
       m.setOnAction(
           e -> {
-            if (confirmDiscard()) {
+            if (dev.replens.app.model.ModelWorkspace.isCheckpointName(p)) {
+              openCheckpoint(p);
+            } else if (confirmDiscard()) {
               openFile(p);
             }
           });
@@ -1036,6 +1063,8 @@ public final class MainWindow {
         String.join(
             "\n",
             "Ctrl+N  new design          Ctrl+O  open          Ctrl+S  save",
+            "Ctrl+Shift+O  open a checkpoint in the Model workspace",
+            "Model: double-click or Enter opens a block in the Explorer",
             "Ctrl+Z  undo                Ctrl+Y / Ctrl+Shift+Z  redo",
             "Delete  delete selection    Ctrl+B  add branch",
             "Ctrl+I  import weights      Ctrl+E  export fused weights",
@@ -1054,6 +1083,89 @@ public final class MainWindow {
         "RepLens 0.1.0",
         "A desktop explorer for structural re-parameterization: compose a block, "
             + "step through linearization, squeezing and fusion, and see every kernel.");
+  }
+
+  // ---------------------------------------------------------------- model workspace
+
+  private dev.replens.app.model.ModelWorkspace.Host modelHost() {
+    return new dev.replens.app.model.ModelWorkspace.Host() {
+      @Override
+      public void openInExplorer(
+          dev.replens.engine.network.BlockReport block, dev.replens.app.model.LoadedModel m) {
+        openImportedBlock(block, m);
+      }
+
+      @Override
+      public void opened(Path file) {
+        recent.add(file);
+        refreshRecent();
+      }
+
+      @Override
+      public javafx.stage.Window window() {
+        return stage;
+      }
+
+      @Override
+      public Optional<Path> lastCheckpoint() {
+        return recent.list().stream()
+            .filter(dev.replens.app.model.ModelWorkspace::isCheckpointName)
+            .findFirst();
+      }
+    };
+  }
+
+  /** Shows the Model workspace and reads the checkpoint there. */
+  public void openCheckpoint(Path file) {
+    showWorkspace(dev.replens.app.model.ModelWorkspace.TAB_ID);
+    model.open(file);
+  }
+
+  /**
+   * Opens one block of a network in the Explorer with its real weights, as Import Weights does: one
+   * undoable replacement of the design.
+   */
+  private void openImportedBlock(
+      dev.replens.engine.network.BlockReport block, dev.replens.app.model.LoadedModel m) {
+    ImportedBlock b = block.block().orElseThrow();
+    String where = block.prefix().isEmpty() ? m.displayName() : block.prefix();
+    DesignDocument doc =
+        new DesignDocument(
+            where + " (" + m.displayName() + ")",
+            (block.family().moduleName()
+                    + " "
+                    + where
+                    + " from "
+                    + m.displayName()
+                    + ". "
+                    + String.join(" ", b.notes()))
+                .trim(),
+            b.spec(),
+            Map.of(),
+            null);
+    session.execute(
+        new SetWeightsCommand(
+            session,
+            doc,
+            b.weights(),
+            m.displayName()
+                + " · "
+                + where
+                + " ("
+                + block.family().cliName()
+                + ", "
+                + (b.weights().dtype() == DataType.DOUBLE ? "float64" : "float32")
+                + ")"));
+    stepper.first();
+    showWorkspace("explorerTab");
+    Platform.runLater(graph::fitToView);
+    status.setText(
+        "Opened " + where + " of " + m.displayName() + " in the Explorer (Ctrl+Z undoes)");
+  }
+
+  /** The Model workspace. */
+  public dev.replens.app.model.ModelWorkspace model() {
+    return model;
   }
 
   // ---------------------------------------------------------------- accessors for tests

@@ -115,10 +115,20 @@ public final class RepLensApp extends Application {
     WindowMemory memory = new WindowMemory(window, stateStore);
     memory.apply(state);
     memory.attach();
-    // -Dreplens.workspace=<tab id> (trainingTab, repoptTab, dyrepTab) opens on that tab.
+    // -Dreplens.workspace=<tab id> (modelTab, trainingTab, repoptTab, dyrepTab) opens on that tab.
     String workspace = System.getProperty("replens.workspace");
     if (workspace != null) {
       window.showWorkspace(workspace);
+    }
+    // -Dreplens.openCheckpoint=<file>, or "sample", reads a checkpoint into the Model workspace.
+    String checkpoint = System.getProperty("replens.openCheckpoint");
+    if (checkpoint != null && !checkpoint.isBlank()) {
+      if (checkpoint.equals("sample")) {
+        window.showWorkspace(dev.replens.app.model.ModelWorkspace.TAB_ID);
+        window.model().openSample();
+      } else {
+        window.openCheckpoint(Path.of(checkpoint));
+      }
     }
     FirstFrameProbe.watchIfAsked(FirstFrameProbe.Frame.EXPLORER);
     Platform.runLater(window.graph()::fitToView);

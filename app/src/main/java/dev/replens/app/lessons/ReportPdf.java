@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * cover γ, Σ, → and ✓, which the PDF base fonts lack); without them the text falls back to the base
  * fonts.
  */
-final class ReportPdf {
+public final class ReportPdf {
 
   private static final Logger LOG = LoggerFactory.getLogger(ReportPdf.class);
 
@@ -30,7 +30,7 @@ final class ReportPdf {
   private ReportPdf() {}
 
   /** Writes the page as a PDF, atomically (a temporary file moved over the target). */
-  static void write(String html, Path file) throws IOException {
+  public static void write(String html, Path file) throws IOException {
     Path target = file.toAbsolutePath();
     Path tmp = Files.createTempFile(target.getParent(), "." + target.getFileName(), ".tmp");
     try {
