@@ -62,6 +62,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
   private String currentLabel = DIFFERENCE;
   private RepOptLab.Settings running;
   private double worst;
+  private double zeroAt = zeroFloor(DataType.DOUBLE);
 
   public RepOptPane(BlockSpec csla) {
     this(new RepOptLab(csla));
@@ -90,6 +91,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     heatmap.setId("repoptMultiplier");
 
     Controls.logScale(differenceChart);
+    differenceChart.setNote(zeroNote(DataType.DOUBLE));
     differenceChart.addSeries(DIFFERENCE);
     lossChart.addSeries(CSLA);
     lossChart.addSeries(REPOPT);
@@ -215,6 +217,8 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     running = settings();
     currentLabel = label(running);
     worst = 0;
+    zeroAt = zeroFloor(running.dtype());
+    differenceChart.setNote(zeroNote(running.dtype()));
     differenceChart.removeAllSeries();
     differenceChart.addSeries(DIFFERENCE + " (" + currentLabel + ")");
     if (!previous.isEmpty()) {
@@ -227,6 +231,27 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     // Indeterminate while both training graphs are built (a second or two), then steps done.
     progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
     lab.start(running);
+  }
+
+  /**
+   * Where an exact 0 (the two kernels equal to the last bit) is drawn on the log axis: one decade
+   * below the decade of the precision's machine epsilon, clearly under round-off.
+   */
+  static double zeroFloor(DataType dt) {
+    return Math.pow(10, Math.floor(Math.log10(epsilon(dt))) - 1);
+  }
+
+  private static double epsilon(DataType dt) {
+    return dt == DataType.FLOAT ? Math.ulp(1f) : Math.ulp(1.0);
+  }
+
+  private static String zeroNote(DataType dt) {
+    return String.format(
+        Locale.ROOT,
+        "%s round-off: ε = %s. An exact 0 is drawn at %s.",
+        dt == DataType.FLOAT ? "float32" : "float64",
+        Controls.sci(epsilon(dt)),
+        Controls.sci(zeroFloor(dt)));
   }
 
   private static String label(RepOptLab.Settings s) {
@@ -268,7 +293,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     LiveChart.Batch l = lossChart.batch();
     RepOptLab.Point last = null;
     for (RepOptLab.Point p : pts) {
-      double y = Math.max(p.maxDifference(), 1e-17);
+      double y = Math.max(p.maxDifference(), zeroAt);
       current.add(new double[] {p.step(), y});
       d.add(series, p.step(), y);
       if (!Double.isNaN(p.cslaLoss())) {
