@@ -288,22 +288,50 @@ public final class LessonPanel extends BorderPane {
     setCenter(runner.lesson() == null ? chooser : stepView);
   }
 
-  /** Starts a lesson in the drawer. */
+  /**
+   * Starts a lesson in the drawer. A lesson opens designs of its own with seeded random weights: if
+   * the current design holds unsaved changes or weights that aren't seeded random (trained,
+   * imported, a sample's), the user is asked first, and answering no leaves everything as it was.
+   */
   public void start(Lesson l) {
-    if (window.session().commands().isModified()
+    String atStake = atStake();
+    if (atStake != null
         && !Dialogs.confirm(
             window.stage(),
+            "lessonConfirmDialog",
             "Start the lesson “" + l.title() + "”?",
-            "The lesson opens its own designs: the unsaved changes to the current design will be"
-                + " lost. Save first if you want to keep them.",
+            "The lesson opens its own designs with seeded random weights. "
+                + atStake
+                + " will be replaced. Save first if you want to keep them.",
             "Start the lesson",
-            "Cancel")) {
+            "Keep my design")) {
       return;
     }
     setVisible(true);
     setManaged(true);
     setCenter(stepView);
     runner.start(l);
+  }
+
+  /** What starting a lesson would replace, in words; null if nothing worth asking about. */
+  private String atStake() {
+    var session = window.session();
+    boolean modified = session.commands().isModified();
+    String source = session.weightsSourceProperty().get();
+    boolean ownWeights = !source.startsWith("seeded random");
+    if (!modified && !ownWeights) {
+      return null;
+    }
+    String name =
+        session.file() != null
+            ? session.file().getFileName().toString()
+            : session.document().name().isEmpty() ? "Untitled" : session.document().name();
+    if (modified && ownWeights) {
+      return "Your unsaved changes to “" + name + "” and its weights (" + source + ")";
+    }
+    return modified
+        ? "Your unsaved changes to “" + name + "”"
+        : "The weights of “" + name + "” (" + source + ")";
   }
 
   /** Ends the lesson and closes the drawer. */
