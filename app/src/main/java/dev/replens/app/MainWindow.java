@@ -241,6 +241,8 @@ public final class MainWindow {
 
     viewingBanner.getStyleClass().add("viewing-banner");
     viewingBanner.setMaxWidth(Double.MAX_VALUE);
+    viewingBanner.setWrapText(true);
+    viewingBanner.setMinHeight(Region.USE_PREF_SIZE);
     viewingBanner.setVisible(false);
     viewingBanner.setManaged(false);
     viewingBanner.setOnMouseClicked(e -> stepper.first());
@@ -267,6 +269,9 @@ public final class MainWindow {
     problemsBox.setCollapsible(false);
     problemsBox.setMaxHeight(Double.MAX_VALUE);
     SplitPane right = new SplitPane(inspectorBox, problemsBox);
+    right.setMinWidth(250);
+    paletteBox.setMinWidth(150);
+    graphBox.setMinWidth(240);
     right.setId("explorerRightSplit");
     right.setOrientation(Orientation.VERTICAL);
     right.setDividerPositions(0.62);
@@ -704,7 +709,7 @@ public final class MainWindow {
             + stepper.size()
             + " ("
             + s.stage().title()
-            + "): the canvas shows the block at this step. Click here or press Ctrl+Home to edit the design.");
+            + "). Click here or press Ctrl+Home to edit the design.");
     syncingGraph = true;
     try {
       graph.setSpec(s.state().spec());

@@ -22,6 +22,7 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -60,6 +61,9 @@ public final class KernelsPane extends TabPane {
     contributions.setId("contributionChart");
     hint.getStyleClass().add("kernels-hint");
     hint.setWrapText(true);
+    hint.setMinHeight(Region.USE_PREF_SIZE);
+    sharedScale.setWrapText(true);
+    sharedScale.setMinHeight(Region.USE_PREF_SIZE);
     hint.setText("Click a tap of any kernel to see what each branch contributes to it.");
     sharedScale.setSelected(true);
     sharedScale.setId("sharedScale");

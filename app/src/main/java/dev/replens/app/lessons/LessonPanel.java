@@ -78,6 +78,14 @@ public final class LessonPanel extends BorderPane {
   private final BooleanProperty wide = new SimpleBooleanProperty(this, "wide");
   private DemoView demoView;
   private final EventHandler<KeyEvent> pageKeys = this::onKey;
+  // A handler, not a filter: a control that uses Escape itself (an open popup) gets it first.
+  private final EventHandler<KeyEvent> escapeKey =
+      e -> {
+        if (e.getCode() == KeyCode.ESCAPE && isVisible()) {
+          closePanel();
+          e.consume();
+        }
+      };
 
   public LessonPanel(MainWindow window) {
     this.window = window;
@@ -88,6 +96,7 @@ public final class LessonPanel extends BorderPane {
     setMinWidth(420);
     applyWidth();
     wide.addListener((o, a, b) -> applyWidth());
+    window.workspaces().getSelectionModel().selectedItemProperty().addListener(o -> applyWidth());
     setVisible(false);
     setManaged(false);
     buildChooser();
@@ -118,9 +127,11 @@ public final class LessonPanel extends BorderPane {
             (o, a, b) -> {
               if (a != null) {
                 a.removeEventFilter(KeyEvent.KEY_PRESSED, pageKeys);
+                a.removeEventHandler(KeyEvent.KEY_PRESSED, escapeKey);
               }
               if (b != null) {
                 b.addEventFilter(KeyEvent.KEY_PRESSED, pageKeys);
+                b.addEventHandler(KeyEvent.KEY_PRESSED, escapeKey);
                 b.widthProperty().addListener((x, y, z) -> applyWidth());
               }
               applyWidth();
@@ -541,10 +552,20 @@ public final class LessonPanel extends BorderPane {
     wide.set(d != null && !(d instanceof Demo.BatchStatistics));
   }
 
-  /** Narrow: the explorer keeps most of the window. Wide: 60 % of it, for charts. */
+  /**
+   * Narrow: the explorer keeps most of the window. Wide: 60 % of it, for charts. Either way the
+   * workspace beside the drawer keeps at least its minimum width, so that the drawer never covers
+   * its right edge; the drawer gives way down to its own minimum.
+   */
   private void applyWidth() {
     double w = getScene() == null ? 0 : getScene().getWidth();
     double width = wide.get() ? Math.max(500, 0.6 * w) : 500;
+    if (w > 0) {
+      var tab = window.workspaces().getSelectionModel().getSelectedItem();
+      double workspace =
+          tab == null || tab.getContent() == null ? 0 : tab.getContent().minWidth(-1);
+      width = Math.max(getMinWidth(), Math.min(width, w - workspace));
+    }
     setPrefWidth(width);
     setMaxWidth(width);
   }

@@ -90,11 +90,13 @@ abstract class AbstractLabPane<L extends ReparamLab<?, ?>> extends BorderPane {
 
   /**
    * Sets the buttons and the progress bar for the loop's state; {@code started}: this view has
-   * started a run, so that Run reads "Run again".
+   * started a run, so that Run reads "Run again" once it has ended. While a run is active the
+   * button restarts it and says so, and it is not the highlighted default.
    */
   protected void showState(RunState s, boolean started) {
     boolean active = s.active();
-    run.setText(active || started ? "Run again" : "Run");
+    run.setText(active ? "Restart" : started ? "Run again" : "Run");
+    run.setDefaultButton(!active);
     pause.setDisable(!active);
     pause.setText(s == RunState.PAUSED ? "Resume" : "Pause");
     stop.setDisable(!active);

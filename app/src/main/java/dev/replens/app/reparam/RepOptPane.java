@@ -71,7 +71,10 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
   RepOptPane(RepOptLab lab) {
     super(lab, "repopt", "Press Run to train both models.", "Export charts…");
 
-    optimizer.getItems().addAll("SGD (momentum 0.9, wd 1e-4)", "AdamW (wd 1e-2)");
+    optimizer.getItems().addAll("SGD, momentum 0.9", "AdamW");
+    optimizer.setTooltip(
+        new javafx.scene.control.Tooltip(
+            "SGD: momentum 0.9, weight decay 1e-4. AdamW: weight decay 1e-2."));
     optimizer.getSelectionModel().select(0);
     optimizer.setId("repoptOptimizer");
     dtype.getItems().addAll("float32", "float64");
