@@ -115,8 +115,32 @@ public final class RepLensApp extends Application {
     if (workspace != null) {
       window.showWorkspace(workspace);
     }
+    // -Dreplens.window=1280x720 sets the window's size over the remembered one.
+    String size = System.getProperty("replens.window", "");
+    if (size.matches("\\d+x\\d+")) {
+      String[] wh = size.split("x");
+      stage.setWidth(Integer.parseInt(wh[0]));
+      stage.setHeight(Integer.parseInt(wh[1]));
+    }
+    // -Dreplens.autorun=true starts the shown workspace's run, as its Run or Start button would.
+    if (Boolean.getBoolean("replens.autorun")) {
+      Platform.runLater(this::runShownWorkspace);
+    }
     FirstFrameProbe.watchIfAsked(FirstFrameProbe.Frame.EXPLORER);
     Platform.runLater(window.graph()::fitToView);
+  }
+
+  private void runShownWorkspace() {
+    var tab = window.workspaces().getSelectionModel().getSelectedItem();
+    if (tab == null || tab.getContent() == null) {
+      return;
+    }
+    for (String id : new String[] {"#labStart", "#repoptRun", "#dyrepRun"}) {
+      if (tab.getContent().lookup(id) instanceof javafx.scene.control.Button b) {
+        b.fire();
+        return;
+      }
+    }
   }
 
   /** Never dies with a stack trace: logs it, keeps a recovery copy, and tells the user. */

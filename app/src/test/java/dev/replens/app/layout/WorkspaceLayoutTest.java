@@ -130,6 +130,20 @@ class WorkspaceLayoutTest {
         robot.interact(() -> w.stepper().indexProperty().set(step));
         WaitForAsyncUtils.waitForFxEvents();
         String where = size(s) + " explorer step " + (i + 1) + "/" + steps;
+        if (i == 0) {
+          assertThat(
+                  robot
+                      .lookup(".step-position")
+                      .queryAs(javafx.scene.control.Label.class)
+                      .getText())
+              .isEqualTo("stage 1 of 4 · step 1 of " + steps);
+        }
+        if (i == steps - 1) {
+          // The fused conv is one branch: no sum node of one input is drawn.
+          assertThat(w.graph().lookup(".graph-sum").isVisible()).isFalse();
+        } else if (i == 0) {
+          assertThat(w.graph().lookup(".graph-sum").isVisible()).isTrue();
+        }
         findings.addAll(audit(robot, where));
         findings.addAll(graphOutside(robot, where));
       }

@@ -80,11 +80,30 @@ class DyRepLayoutTest {
                         .forEach(f -> findings.add("after a structure change: " + f));
                   });
         });
+    // While the run is active, Run restarts it and is not the highlighted default.
+    List<String> runWhileActive = new ArrayList<>();
+    robot.interact(
+        () ->
+            dyrep
+                .lab()
+                .stateProperty()
+                .addListener(
+                    (o, a, b) -> {
+                      Button run = (Button) dyrep.lookup("#dyrepRun");
+                      if (b == RunState.RUNNING) {
+                        runWhileActive.add(
+                            run.getText() + (run.isDefaultButton() ? " (default)" : ""));
+                      }
+                    }));
     robot.interact(() -> ((Button) dyrep.lookup("#dyrepRun")).fire());
     WaitForAsyncUtils.waitFor(
         120, TimeUnit.SECONDS, () -> dyrep.lab().stateProperty().get() == RunState.FINISHED);
     WaitForAsyncUtils.waitForFxEvents();
     assertThat(dyrep.events()).anyMatch(e -> e.kind() == DyRepEvent.Kind.GROWN);
+    assertThat(runWhileActive).isNotEmpty().allSatisfy(t -> assertThat(t).isEqualTo("Restart"));
+    Button run = (Button) dyrep.lookup("#dyrepRun");
+    assertThat(run.getText()).isEqualTo("Run again");
+    assertThat(run.isDefaultButton()).isTrue();
     robot.interact(
         () -> {
           root.applyCss();

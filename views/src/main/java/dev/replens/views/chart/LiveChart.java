@@ -110,6 +110,8 @@ public class LiveChart extends Control {
     legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
     legend.setBackgroundPaint(java.awt.Color.WHITE);
+    // Room after each item's text, so that the next item's line doesn't read as part of it.
+    legend.setItemLabelPadding(new org.jfree.chart.ui.RectangleInsets(2, 4, 2, 14));
     renderer.setDrawSeriesLineAsPath(true);
   }
 
