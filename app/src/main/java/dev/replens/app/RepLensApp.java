@@ -112,7 +112,7 @@ public final class RepLensApp extends Application {
     memory.attach();
     // -Dreplens.workspace=<tab id> (trainingTab, repoptTab, dyrepTab) opens on that tab.
     String workspace = System.getProperty("replens.workspace");
-    if (workspace != null) {
+    if (workspace != null && !workspace.isEmpty()) {
       window.showWorkspace(workspace);
     }
     // -Dreplens.window=1280x720 sets the window's size over the remembered one.
