@@ -19,6 +19,7 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.input.ZoomEvent;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
@@ -46,7 +47,7 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
 
   private final Label title = new Label();
   private final Label shape = new Label();
-  private final HBox header;
+  private final FlowPane header;
   private final Canvas base = new Canvas();
   private final Canvas overlay = new Canvas();
   private final Pane content = new Pane(base, overlay);
@@ -84,9 +85,6 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     title.setMinWidth(0);
     title.setWrapText(true);
     shape.setMinWidth(0);
-    shape.setWrapText(true);
-    Region spacer = new Region();
-    HBox.setHgrow(spacer, Priority.ALWAYS);
     Button zoomOut = smallButton("−", "Zoom out (Ctrl+wheel)");
     Button zoomIn = smallButton("+", "Zoom in (Ctrl+wheel)");
     Button fit = smallButton("Fit", "Fit the page into the view");
@@ -96,8 +94,10 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     HBox zoomBox = new HBox(zoomOut, zoomIn, fit);
     zoomBox.getStyleClass().add("zoom");
     zoomBox.setMinWidth(Region.USE_PREF_SIZE);
-    // The title has the card's whole width; the shape shares a row with the zoom buttons.
-    header = new HBox(shape, spacer, zoomBox);
+    // The title has the card's whole width; the shape shares a row with the zoom buttons, which
+    // move to a row of their own when the card is too narrow for both.
+    header = new FlowPane(8, 2, shape, zoomBox);
+    header.setAlignment(Pos.BASELINE_LEFT);
     header.getStyleClass().add("header");
 
     base.getStyleClass().add("map");
