@@ -117,6 +117,22 @@ abstract class AbstractLabPane<L extends ReparamLab<?, ?>> extends BorderPane {
     return sp;
   }
 
+  /**
+   * The controls column {@code box}, {@code width} wide, scrolling above {@code pinned}, which
+   * stays in view (the run buttons and the run's state).
+   */
+  protected static BorderPane controlsColumn(VBox box, VBox pinned, double width) {
+    ScrollPane sp = controlsColumn(box, width);
+    pinned.setPadding(new Insets(8, 12, 12, 12));
+    pinned.getStyleClass().addAll("lab-controls", "lab-controls-pinned");
+    pinned.setPrefWidth(width);
+    BorderPane column = new BorderPane(sp);
+    column.setBottom(pinned);
+    column.setPrefWidth(width + 20);
+    column.setMinWidth(width + 20);
+    return column;
+  }
+
   /** The lab (model) behind the view. */
   public L lab() {
     return lab;

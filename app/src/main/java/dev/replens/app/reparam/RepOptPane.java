@@ -16,7 +16,6 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.HBox;
@@ -149,7 +148,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     previewMultiplier();
   }
 
-  private ScrollPane controls() {
+  private javafx.scene.Node controls() {
     Label title = new Label("RepOptimizer");
     title.getStyleClass().add("lab-title");
     Label intro =
@@ -171,10 +170,10 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
             "Training", Controls.form("optimizer", optimizer, "precision", dtype, "steps", steps));
     VBox breaks = Controls.section("What breaks it", clip, mismatch);
     HBox buttons = new HBox(6, run, pause, stop);
-    VBox box =
-        new VBox(
-            12, title, intro, scales, training, breaks, buttons, progress, status, why, export);
-    return controlsColumn(box, 310);
+    VBox box = new VBox(12, title, intro, scales, training, breaks, why);
+    // Run and the run's state stay in sight below the settings, which scroll on a short window.
+    VBox pinned = new VBox(8, buttons, progress, status, export);
+    return controlsColumn(box, pinned, 310);
   }
 
   private VBox multiplierPanel() {
