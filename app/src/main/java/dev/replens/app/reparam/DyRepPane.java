@@ -198,7 +198,7 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     kind.setCellValueFactory(
         c -> new javafx.beans.property.SimpleStringProperty(c.getValue().kind().toString()));
     kind.setMinWidth(60);
-    TableColumn<DyRepEvent, String> change = new TableColumn<>("output change");
+    TableColumn<DyRepEvent, String> change = new TableColumn<>("Δ output");
     change.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
@@ -280,12 +280,12 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     Label hint =
         Controls.note(
             "dyrepEventsHint",
-            "Output change: the largest change of the layer's eval-mode output on a probe input"
+            "Δ output: the largest change of the layer's eval-mode output on a probe input"
                 + " when the structure changed. Select a row to see that moment.");
     VBox.setVgrow(log, Priority.ALWAYS);
     VBox box = new VBox(6, t, log, hint);
     box.setPadding(new Insets(12));
-    box.setPrefWidth(430);
+    box.setPrefWidth(370);
     box.getStyleClass().add("lab-side");
     return box;
   }

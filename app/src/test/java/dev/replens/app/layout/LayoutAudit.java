@@ -188,6 +188,18 @@ public final class LayoutAudit {
    * frame}, one line each; empty if none.
    */
   public static List<String> outside(Node frame, Node parent, String selector) {
+    return outside(frame, parent, selector, true);
+  }
+
+  /**
+   * As {@link #outside(Node, Node, String)}, but only across: for panels whose content may scroll
+   * vertically.
+   */
+  public static List<String> outsideAcross(Node frame, Node parent, String selector) {
+    return outside(frame, parent, selector, false);
+  }
+
+  private static List<String> outside(Node frame, Node parent, String selector, boolean down) {
     List<String> out = new ArrayList<>();
     Bounds f = frame.localToScene(frame.getLayoutBounds());
     for (Node n : parent.lookupAll(selector)) {
@@ -196,9 +208,8 @@ public final class LayoutAudit {
       }
       Bounds b = n.localToScene(n.getBoundsInLocal());
       if (b.getMinX() < f.getMinX() - SLACK
-          || b.getMinY() < f.getMinY() - SLACK
           || b.getMaxX() > f.getMaxX() + SLACK
-          || b.getMaxY() > f.getMaxY() + SLACK) {
+          || down && (b.getMinY() < f.getMinY() - SLACK || b.getMaxY() > f.getMaxY() + SLACK)) {
         out.add(
             String.format(
                 java.util.Locale.ROOT,

@@ -113,6 +113,20 @@ class WorkspaceLayoutTest {
     return out;
   }
 
+  /** The workspace's panels that reach past the window's edges. */
+  private List<String> beyondWindow(FxRobot robot, String where) {
+    List<String> out = new ArrayList<>();
+    robot.interact(
+        () -> {
+          Node root = w.stage().getScene().getRoot();
+          Node shown = w.workspaces().getSelectionModel().getSelectedItem().getContent();
+          for (String panel : List.of(".lab-side", ".lab-controls", ".chart-card", ".live-chart")) {
+            LayoutAudit.outsideAcross(root, shown, panel).forEach(f -> out.add(where + ": " + f));
+          }
+        });
+    return out;
+  }
+
   private static String size(double[] s) {
     return (int) s[0] + "×" + (int) s[1];
   }
@@ -176,6 +190,7 @@ class WorkspaceLayoutTest {
         robot.interact(() -> w.showWorkspace(tab));
         WaitForAsyncUtils.waitForFxEvents();
         findings.addAll(audit(robot, size(s) + " " + tab));
+        findings.addAll(beyondWindow(robot, size(s) + " " + tab));
       }
     }
     assertThat(findings).isEmpty();

@@ -39,6 +39,7 @@ import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.input.ZoomEvent;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
@@ -76,7 +77,8 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
   private final Scale scale = new Scale(1, 1, 0, 0);
 
   private final HBox header = new HBox();
-  private final HBox geometry = new HBox();
+  // The chips wrap to a second row on a narrow canvas instead of widening the pane.
+  private final FlowPane geometry = new FlowPane(6, 4);
   private final ProblemBadge headerBadge = new ProblemBadge();
   private final Label zoomLabel = new Label("100%");
   private Tooltip headerTooltip;
@@ -174,6 +176,9 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
     header.setAlignment(Pos.CENTER_LEFT);
     geometry.getStyleClass().add("graph-geometry");
     geometry.setAlignment(Pos.CENTER_LEFT);
+    geometry.setMinWidth(120);
+    geometry.setPrefWrapLength(600);
+    HBox.setHgrow(geometry, Priority.SOMETIMES);
     headerBadge.setManaged(true);
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
