@@ -203,13 +203,13 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 Controls.sci(c.getValue().outputChange())));
-    change.setMinWidth(104);
+    change.setMinWidth(64);
     TableColumn<DyRepEvent, String> branches = new TableColumn<>("branches");
     branches.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 String.join(", ", c.getValue().branches()).replace("dbb_", "")));
-    branches.setMinWidth(80);
+    branches.setMinWidth(70);
     // The branch list wraps in its cell, so that every branch can be read. A table row sizes a
     // wrapping label as one line; a text wrapped at the column's width gives the row its height.
     branches.setCellFactory(
