@@ -279,8 +279,8 @@ public final class MainWindow {
     SplitPane top = new SplitPane(paletteBox, graphBox, right);
     top.setId("explorerTopSplit");
     top.setDividerPositions(0.15, 0.76);
-    SplitPane.setResizableWithParent(paletteBox, false);
-    SplitPane.setResizableWithParent(right, false);
+    // All three share a change of width (a resized window, the lesson drawer opening), so that
+    // the graph isn't the only one to give way; each keeps its minimum.
 
     stepperPane.setId("stepper");
     VBox details = stepperPane.details();

@@ -77,8 +77,24 @@ class WorkspaceLayoutTest {
           root.applyCss();
           root.layout();
           LayoutAudit.elidedText(root).forEach(f -> out.add(where + ": " + f));
+          saveIfGallery(root, where);
         });
     return out;
+  }
+
+  /** With -Dreplens.gallery=DIR, keeps a PNG of what was audited, to look at. */
+  private static void saveIfGallery(javafx.scene.Parent root, String where) {
+    String dir = System.getProperty("replens.gallery");
+    if (dir == null || dir.isBlank()) {
+      return;
+    }
+    try {
+      java.nio.file.Files.createDirectories(Path.of(dir));
+      dev.replens.views.export.PngExport.save(
+          root, Path.of(dir, where.replaceAll("[^A-Za-z0-9]+", "-") + ".png"), 1);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private List<String> graphOutside(FxRobot robot, String where) {

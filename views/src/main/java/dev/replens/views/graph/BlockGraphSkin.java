@@ -352,21 +352,9 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
     fit(FIT_MAX_ZOOM);
   }
 
+  /** Fits the whole graph, at most {@code maxZoom}: the user asked to see all of it. */
   private void fit(double maxZoom) {
-    Rectangle2D b = drawing.graphLayout().bounds();
-    double vw = viewport.getWidth();
-    double vh = viewport.getHeight();
-    if (b.getWidth() <= 0 || vw <= 0 || vh <= 0) {
-      return;
-    }
-    double s =
-        Math.min((vw - 2 * FIT_MARGIN) / b.getWidth(), (vh - 2 * FIT_MARGIN) / b.getHeight());
-    s = clamp(Math.min(s, maxZoom));
-    scale.setX(s);
-    scale.setY(s);
-    pan.setX((vw - s * b.getWidth()) / 2 - s * b.getMinX());
-    pan.setY((vh - s * b.getHeight()) / 2 - s * b.getMinY());
-    applyCamera();
+    fitBetween(BlockGraphView.MIN_ZOOM, maxZoom);
   }
 
   /**
@@ -398,6 +386,10 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
    * for that is shown from its top left, centred along an axis where it fits.
    */
   private void fitReadable() {
+    fitBetween(READABLE_ZOOM, AUTO_FIT_MAX_ZOOM);
+  }
+
+  private void fitBetween(double minZoom, double maxZoom) {
     Rectangle2D b = drawing.graphLayout().bounds();
     double vw = viewport.getWidth();
     double vh = viewport.getHeight();
@@ -407,7 +399,7 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
     // A short viewport spends less of itself on the margin.
     double m = Math.min(FIT_MARGIN, 0.06 * Math.min(vw, vh));
     double fitS = Math.min((vw - 2 * m) / b.getWidth(), (vh - 2 * m) / b.getHeight());
-    double ns = clamp(Math.max(READABLE_ZOOM, Math.min(fitS, AUTO_FIT_MAX_ZOOM)));
+    double ns = clamp(Math.max(minZoom, Math.min(fitS, maxZoom)));
     scale.setX(ns);
     scale.setY(ns);
     double w = ns * b.getWidth();
