@@ -71,9 +71,19 @@ public final class Dialogs {
   /** Asks a yes/no question; true for yes. */
   public static boolean confirm(
       Window owner, String header, String message, String yes, String no) {
+    return confirm(owner, "confirmDialog", header, message, yes, no);
+  }
+
+  /**
+   * Asks a yes/no question in a dialog whose pane has the id {@code id}; true for yes. Closing the
+   * dialog answers no.
+   */
+  public static boolean confirm(
+      Window owner, String id, String header, String message, String yes, String no) {
     ButtonType y = new ButtonType(yes, ButtonBar.ButtonData.YES);
     ButtonType n = new ButtonType(no, ButtonBar.ButtonData.NO);
     Alert a = new Alert(Alert.AlertType.CONFIRMATION, message, y, n);
+    a.getDialogPane().setId(id);
     a.initOwner(owner);
     a.setTitle("RepLens");
     a.setHeaderText(header);

@@ -246,6 +246,8 @@ public final class MainWindow {
 
     viewingBanner.getStyleClass().add("viewing-banner");
     viewingBanner.setMaxWidth(Double.MAX_VALUE);
+    viewingBanner.setWrapText(true);
+    viewingBanner.setMinHeight(Region.USE_PREF_SIZE);
     viewingBanner.setVisible(false);
     viewingBanner.setManaged(false);
     viewingBanner.setOnMouseClicked(e -> stepper.first());
@@ -272,6 +274,9 @@ public final class MainWindow {
     problemsBox.setCollapsible(false);
     problemsBox.setMaxHeight(Double.MAX_VALUE);
     SplitPane right = new SplitPane(inspectorBox, problemsBox);
+    right.setMinWidth(250);
+    paletteBox.setMinWidth(150);
+    graphBox.setMinWidth(240);
     right.setId("explorerRightSplit");
     right.setOrientation(Orientation.VERTICAL);
     right.setDividerPositions(0.62);
@@ -279,8 +284,8 @@ public final class MainWindow {
     SplitPane top = new SplitPane(paletteBox, graphBox, right);
     top.setId("explorerTopSplit");
     top.setDividerPositions(0.15, 0.76);
-    SplitPane.setResizableWithParent(paletteBox, false);
-    SplitPane.setResizableWithParent(right, false);
+    // All three share a change of width (a resized window, the lesson drawer opening), so that
+    // the graph isn't the only one to give way; each keeps its minimum.
 
     stepperPane.setId("stepper");
     VBox details = stepperPane.details();
@@ -729,7 +734,7 @@ public final class MainWindow {
             + stepper.size()
             + " ("
             + s.stage().title()
-            + "): the canvas shows the block at this step. Click here or press Ctrl+Home to edit the design.");
+            + "). Click here or press Ctrl+Home to edit the design.");
     syncingGraph = true;
     try {
       graph.setSpec(s.state().spec());

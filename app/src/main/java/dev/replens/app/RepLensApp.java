@@ -117,7 +117,7 @@ public final class RepLensApp extends Application {
     memory.attach();
     // -Dreplens.workspace=<tab id> (modelTab, trainingTab, repoptTab, dyrepTab) opens on that tab.
     String workspace = System.getProperty("replens.workspace");
-    if (workspace != null) {
+    if (workspace != null && !workspace.isEmpty()) {
       window.showWorkspace(workspace);
     }
     // -Dreplens.openCheckpoint=<file>, or "sample", reads a checkpoint into the Model workspace.
@@ -130,8 +130,32 @@ public final class RepLensApp extends Application {
         window.openCheckpoint(Path.of(checkpoint));
       }
     }
+    // -Dreplens.window=1280x720 sets the window's size over the remembered one.
+    String size = System.getProperty("replens.window", "");
+    if (size.matches("\\d+x\\d+")) {
+      String[] wh = size.split("x");
+      stage.setWidth(Integer.parseInt(wh[0]));
+      stage.setHeight(Integer.parseInt(wh[1]));
+    }
+    // -Dreplens.autorun=true starts the shown workspace's run, as its Run or Start button would.
+    if (Boolean.getBoolean("replens.autorun")) {
+      Platform.runLater(this::runShownWorkspace);
+    }
     FirstFrameProbe.watchIfAsked(FirstFrameProbe.Frame.EXPLORER);
     Platform.runLater(window.graph()::fitToView);
+  }
+
+  private void runShownWorkspace() {
+    var tab = window.workspaces().getSelectionModel().getSelectedItem();
+    if (tab == null || tab.getContent() == null) {
+      return;
+    }
+    for (String id : new String[] {"#labStart", "#repoptRun", "#dyrepRun"}) {
+      if (tab.getContent().lookup(id) instanceof javafx.scene.control.Button b) {
+        b.fire();
+        return;
+      }
+    }
   }
 
   /** Never dies with a stack trace: logs it, keeps a recovery copy, and tells the user. */

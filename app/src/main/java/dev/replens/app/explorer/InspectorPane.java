@@ -529,6 +529,8 @@ public final class InspectorPane extends ScrollPane {
     act.valueProperty().addListener((o, a, v) -> editBlock(s.withActivation(v), "activation"));
     row(g, "Activation", act, "Applied after the block; never fused.");
     CheckBox postBn = new CheckBox("BN after the sum (OREPA)");
+    postBn.setWrapText(true);
+    postBn.setMinHeight(javafx.scene.layout.Region.USE_PREF_SIZE);
     boolean hasPostBn = s.post().stream().anyMatch(o -> o instanceof BatchNorm);
     postBn.setSelected(hasPostBn);
     postBn

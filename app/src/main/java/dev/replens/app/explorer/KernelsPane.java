@@ -22,6 +22,7 @@ import javafx.scene.control.SplitPane;
 import javafx.scene.control.Tab;
 import javafx.scene.control.TabPane;
 import javafx.scene.layout.HBox;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -60,6 +61,9 @@ public final class KernelsPane extends TabPane {
     contributions.setId("contributionChart");
     hint.getStyleClass().add("kernels-hint");
     hint.setWrapText(true);
+    hint.setMinHeight(Region.USE_PREF_SIZE);
+    sharedScale.setWrapText(true);
+    sharedScale.setMinHeight(Region.USE_PREF_SIZE);
     hint.setText("Click a tap of any kernel to see what each branch contributes to it.");
     sharedScale.setSelected(true);
     sharedScale.setId("sharedScale");
@@ -83,6 +87,9 @@ public final class KernelsPane extends TabPane {
     diff.setId("differenceTab");
     getTabs().addAll(kernels, diff);
     model.equivalentsProperty().addListener((o, a, b) -> showKernels(b));
+    model
+        .analysisProperty()
+        .addListener((o, a, b) -> showKernels(model.equivalentsProperty().get()));
     model.checkProperty().addListener((o, a, b) -> showDifference(b));
     showKernels(model.equivalentsProperty().get());
     showDifference(model.checkProperty().get());
@@ -103,7 +110,11 @@ public final class KernelsPane extends TabPane {
     if (eq == null) {
       heatmaps
           .getChildren()
-          .setAll(new Label("This step isn't linear, so it has no kernels to show."));
+          .setAll(
+              new Label(
+                  model.analysisProperty().get() == null
+                      ? "Analysing the block…"
+                      : "This step isn't linear, so it has no kernels to show."));
       byBranch.clear();
       contributions.clear();
       return;
@@ -119,7 +130,7 @@ public final class KernelsPane extends TabPane {
         h.setId("heatmap-" + id);
         h.setPrefWidth(snaps.size() == 1 ? 520 : 250);
         // The fused kernel carries the color bar and the bias strip, so it gets more room.
-        h.setMinWidth(id.equals(FUSED) && snaps.size() > 1 ? 270 : 150);
+        h.setMinWidth(id.equals(FUSED) && snaps.size() > 1 ? 240 : 130);
         h.setMaxWidth(snaps.size() == 1 ? 760 : 420);
         HBox.setHgrow(h, javafx.scene.layout.Priority.ALWAYS);
         h.setShowBias(id.equals(FUSED));

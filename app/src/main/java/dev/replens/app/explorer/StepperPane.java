@@ -54,6 +54,7 @@ public final class StepperPane extends VBox {
     for (StageKind k : StageKind.values()) {
       Button b = new Button(n++ + "  " + k.title());
       b.getStyleClass().add("stage-chip");
+      b.setMinWidth(Region.USE_PREF_SIZE);
       b.setTooltip(new Tooltip(k.summary()));
       b.setOnAction(e -> model.goTo(k));
       b.setFocusTraversable(false);
@@ -74,6 +75,11 @@ public final class StepperPane extends VBox {
     back.setId("stepBack");
     next.setId("stepNext");
     position.getStyleClass().add("step-position");
+    // The stepper's row keeps every label whole; a narrow window makes the workspace scroll or
+    // the lesson drawer give way, never cuts a stage name.
+    position.setMinWidth(Region.USE_PREF_SIZE);
+    back.setMinWidth(Region.USE_PREF_SIZE);
+    next.setMinWidth(Region.USE_PREF_SIZE);
     stages.getChildren().addAll(spacer, position, back, next);
 
     slider.setMin(0);
@@ -123,7 +129,18 @@ public final class StepperPane extends VBox {
       slider.setMax(Math.max(1, size - 1));
       slider.setDisable(size <= 1);
       slider.setValue(i);
-      position.setText(size == 0 ? "" : "step " + (i + 1) + " of " + size);
+      Step at = model.stepProperty().get();
+      position.setText(
+          size == 0 || at == null
+              ? ""
+              : "stage "
+                  + (at.stage().ordinal() + 1)
+                  + " of "
+                  + stageButtons.size()
+                  + " · step "
+                  + (i + 1)
+                  + " of "
+                  + size);
       back.setDisable(i <= 0);
       next.setDisable(i >= size - 1);
       Step s = model.stepProperty().get();

@@ -159,8 +159,8 @@ final class DyRepDemoView extends AbstractDemoView<Demo.DyRepGrowth, DyRepStudy.
     int l = layer.getItems().indexOf(layer.getValue());
     BlockSpec spec = frame.blocks().get(l);
     if (!spec.equals(graph.getSpec())) {
+      // The canvas refits itself when the new structure leaves the view, at a readable zoom.
       graph.setSpec(spec);
-      graph.fitToView();
     }
     replayLabel.setText(
         frame.step() == 0

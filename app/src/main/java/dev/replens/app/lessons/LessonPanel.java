@@ -78,6 +78,14 @@ public final class LessonPanel extends BorderPane {
   private final BooleanProperty wide = new SimpleBooleanProperty(this, "wide");
   private DemoView demoView;
   private final EventHandler<KeyEvent> pageKeys = this::onKey;
+  // A handler, not a filter: a control that uses Escape itself (an open popup) gets it first.
+  private final EventHandler<KeyEvent> escapeKey =
+      e -> {
+        if (e.getCode() == KeyCode.ESCAPE && isVisible()) {
+          closePanel();
+          e.consume();
+        }
+      };
 
   public LessonPanel(MainWindow window) {
     this.window = window;
@@ -88,6 +96,7 @@ public final class LessonPanel extends BorderPane {
     setMinWidth(420);
     applyWidth();
     wide.addListener((o, a, b) -> applyWidth());
+    window.workspaces().getSelectionModel().selectedItemProperty().addListener(o -> applyWidth());
     setVisible(false);
     setManaged(false);
     buildChooser();
@@ -118,9 +127,11 @@ public final class LessonPanel extends BorderPane {
             (o, a, b) -> {
               if (a != null) {
                 a.removeEventFilter(KeyEvent.KEY_PRESSED, pageKeys);
+                a.removeEventHandler(KeyEvent.KEY_PRESSED, escapeKey);
               }
               if (b != null) {
                 b.addEventFilter(KeyEvent.KEY_PRESSED, pageKeys);
+                b.addEventHandler(KeyEvent.KEY_PRESSED, escapeKey);
                 b.widthProperty().addListener((x, y, z) -> applyWidth());
               }
               applyWidth();
@@ -288,22 +299,50 @@ public final class LessonPanel extends BorderPane {
     setCenter(runner.lesson() == null ? chooser : stepView);
   }
 
-  /** Starts a lesson in the drawer. */
+  /**
+   * Starts a lesson in the drawer. A lesson opens designs of its own with seeded random weights: if
+   * the current design holds unsaved changes or weights that aren't seeded random (trained,
+   * imported, a sample's), the user is asked first, and answering no leaves everything as it was.
+   */
   public void start(Lesson l) {
-    if (window.session().commands().isModified()
+    String atStake = atStake();
+    if (atStake != null
         && !Dialogs.confirm(
             window.stage(),
+            "lessonConfirmDialog",
             "Start the lesson “" + l.title() + "”?",
-            "The lesson opens its own designs: the unsaved changes to the current design will be"
-                + " lost. Save first if you want to keep them.",
+            "The lesson opens its own designs with seeded random weights. "
+                + atStake
+                + " will be replaced. Save first if you want to keep them.",
             "Start the lesson",
-            "Cancel")) {
+            "Keep my design")) {
       return;
     }
     setVisible(true);
     setManaged(true);
     setCenter(stepView);
     runner.start(l);
+  }
+
+  /** What starting a lesson would replace, in words; null if nothing worth asking about. */
+  private String atStake() {
+    var session = window.session();
+    boolean modified = session.commands().isModified();
+    String source = session.weightsSourceProperty().get();
+    boolean ownWeights = !source.startsWith("seeded random");
+    if (!modified && !ownWeights) {
+      return null;
+    }
+    String name =
+        session.file() != null
+            ? session.file().getFileName().toString()
+            : session.document().name().isEmpty() ? "Untitled" : session.document().name();
+    if (modified && ownWeights) {
+      return "Your unsaved changes to “" + name + "” and its weights (" + source + ")";
+    }
+    return modified
+        ? "Your unsaved changes to “" + name + "”"
+        : "The weights of “" + name + "” (" + source + ")";
   }
 
   /** Ends the lesson and closes the drawer. */
@@ -513,10 +552,20 @@ public final class LessonPanel extends BorderPane {
     wide.set(d != null && !(d instanceof Demo.BatchStatistics));
   }
 
-  /** Narrow: the explorer keeps most of the window. Wide: 60 % of it, for charts. */
+  /**
+   * Narrow: the explorer keeps most of the window. Wide: 60 % of it, for charts. Either way the
+   * workspace beside the drawer keeps at least its minimum width, so that the drawer never covers
+   * its right edge; the drawer gives way down to its own minimum.
+   */
   private void applyWidth() {
     double w = getScene() == null ? 0 : getScene().getWidth();
     double width = wide.get() ? Math.max(500, 0.6 * w) : 500;
+    if (w > 0) {
+      var tab = window.workspaces().getSelectionModel().getSelectedItem();
+      double workspace =
+          tab == null || tab.getContent() == null ? 0 : tab.getContent().minWidth(-1);
+      width = Math.max(getMinWidth(), Math.min(width, w - workspace));
+    }
     setPrefWidth(width);
     setMaxWidth(width);
   }

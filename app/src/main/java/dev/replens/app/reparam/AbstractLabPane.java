@@ -90,11 +90,13 @@ abstract class AbstractLabPane<L extends ReparamLab<?, ?>> extends BorderPane {
 
   /**
    * Sets the buttons and the progress bar for the loop's state; {@code started}: this view has
-   * started a run, so that Run reads "Run again".
+   * started a run, so that Run reads "Run again" once it has ended. While a run is active the
+   * button restarts it and says so, and it is not the highlighted default.
    */
   protected void showState(RunState s, boolean started) {
     boolean active = s.active();
-    run.setText(active || started ? "Run again" : "Run");
+    run.setText(active ? "Restart" : started ? "Run again" : "Run");
+    run.setDefaultButton(!active);
     pause.setDisable(!active);
     pause.setText(s == RunState.PAUSED ? "Resume" : "Pause");
     stop.setDisable(!active);
@@ -113,6 +115,22 @@ abstract class AbstractLabPane<L extends ReparamLab<?, ?>> extends BorderPane {
     sp.setHbarPolicy(ScrollPane.ScrollBarPolicy.NEVER);
     sp.setPrefWidth(width + 20);
     return sp;
+  }
+
+  /**
+   * The controls column {@code box}, {@code width} wide, scrolling above {@code pinned}, which
+   * stays in view (the run buttons and the run's state).
+   */
+  protected static BorderPane controlsColumn(VBox box, VBox pinned, double width) {
+    ScrollPane sp = controlsColumn(box, width);
+    pinned.setPadding(new Insets(8, 12, 12, 12));
+    pinned.getStyleClass().addAll("lab-controls", "lab-controls-pinned");
+    pinned.setPrefWidth(width);
+    BorderPane column = new BorderPane(sp);
+    column.setBottom(pinned);
+    column.setPrefWidth(width + 20);
+    column.setMinWidth(width + 20);
+    return column;
   }
 
   /** The lab (model) behind the view. */

@@ -8,8 +8,6 @@ import javafx.scene.control.Spinner;
 import javafx.scene.control.SpinnerValueFactory;
 import javafx.scene.layout.GridPane;
 import javafx.scene.layout.VBox;
-import org.jfree.chart.axis.LogAxis;
-import org.jfree.chart.plot.XYPlot;
 
 /** Small builders shared by the two lab views. */
 final class Controls {
@@ -93,20 +91,9 @@ final class Controls {
     return l;
   }
 
-  /**
-   * Puts {@code chart} on a log scale whose axis shows round-off down to 1e-17 (float64 differences
-   * are about 1e-15), also after the scale is switched back and forth.
-   */
+  /** Puts {@code chart} on a log scale that ranges down to the data, round-off included. */
   static void logScale(LiveChart chart) {
     chart.setLogY(true);
-    widenLogAxis(chart);
-    chart.logYProperty().addListener((o, a, b) -> widenLogAxis(chart));
-  }
-
-  private static void widenLogAxis(LiveChart chart) {
-    if (chart.getChart().getPlot() instanceof XYPlot p && p.getRangeAxis() instanceof LogAxis l) {
-      l.setSmallestValue(1e-17);
-    }
   }
 
   /** Formats a small positive number for a status line, e.g. {@code 2.4e-07}. */

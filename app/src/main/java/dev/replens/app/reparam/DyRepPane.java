@@ -180,7 +180,7 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     VBox.setVgrow(graph, Priority.ALWAYS);
     SplitPane split = new SplitPane(graphBox, saliencyChart);
     split.setOrientation(Orientation.VERTICAL);
-    split.setDividerPositions(0.6);
+    split.setDividerPositions(0.66);
     VBox.setVgrow(split, Priority.ALWAYS);
     return new VBox(warning, split);
   }
@@ -198,18 +198,38 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     kind.setCellValueFactory(
         c -> new javafx.beans.property.SimpleStringProperty(c.getValue().kind().toString()));
     kind.setMinWidth(60);
-    TableColumn<DyRepEvent, String> change = new TableColumn<>("output change");
+    TableColumn<DyRepEvent, String> change = new TableColumn<>("Δ output");
     change.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 Controls.sci(c.getValue().outputChange())));
-    change.setMinWidth(104);
+    change.setMinWidth(64);
     TableColumn<DyRepEvent, String> branches = new TableColumn<>("branches");
     branches.setCellValueFactory(
         c ->
             new javafx.beans.property.SimpleStringProperty(
                 String.join(", ", c.getValue().branches()).replace("dbb_", "")));
-    branches.setMinWidth(80);
+    branches.setMinWidth(70);
+    // The branch list wraps in its cell, so that every branch can be read. A table row sizes a
+    // wrapping label as one line; a text wrapped at the column's width gives the row its height.
+    branches.setCellFactory(
+        c ->
+            new javafx.scene.control.TableCell<>() {
+              private final javafx.scene.text.Text text = new javafx.scene.text.Text();
+
+              {
+                text.getStyleClass().add("event-branches");
+                text.wrappingWidthProperty().bind(c.widthProperty().subtract(10));
+                setContentDisplay(javafx.scene.control.ContentDisplay.GRAPHIC_ONLY);
+              }
+
+              @Override
+              protected void updateItem(String item, boolean empty) {
+                super.updateItem(item, empty);
+                text.setText(empty || item == null ? "" : item);
+                setGraphic(empty ? null : text);
+              }
+            });
     // The branch list rarely fits its column: the whole event is in the row's tooltip.
     log.setRowFactory(
         tv -> {
@@ -231,6 +251,9 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
                                       e.outputChange()))));
           return row;
         });
+    for (TableColumn<DyRepEvent, ?> c : List.of(step, where, kind, change, branches)) {
+      c.setMinWidth(Math.max(c.getMinWidth(), headerWidth(c.getText())));
+    }
     log.getColumns().add(step);
     log.getColumns().add(where);
     log.getColumns().add(kind);
@@ -257,14 +280,21 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     Label hint =
         Controls.note(
             "dyrepEventsHint",
-            "Output change: the largest change of the layer's eval-mode output on a probe input"
+            "Δ output: the largest change of the layer's eval-mode output on a probe input"
                 + " when the structure changed. Select a row to see that moment.");
     VBox.setVgrow(log, Priority.ALWAYS);
     VBox box = new VBox(6, t, log, hint);
     box.setPadding(new Insets(12));
-    box.setPrefWidth(430);
+    box.setPrefWidth(370);
     box.getStyleClass().add("lab-side");
     return box;
+  }
+
+  /** The width a column needs to show its header whole (text, padding and sort arrow room). */
+  private static double headerWidth(String text) {
+    javafx.scene.text.Text t = new javafx.scene.text.Text(text);
+    t.setFont(javafx.scene.text.Font.getDefault());
+    return Math.ceil(t.getLayoutBounds().getWidth()) + 24;
   }
 
   DyRepLab.Settings settings() {
@@ -381,8 +411,8 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
             : "structure since step " + f.step() + " (step " + at + ")");
     BlockSpec spec = f.blocks().get(i);
     if (!spec.equals(graph.getSpec())) {
+      // The canvas refits itself when the new structure leaves the view, at a readable zoom.
       graph.setSpec(spec);
-      graph.fitToView();
       shown.set(spec);
     }
   }

@@ -16,7 +16,6 @@ import javafx.scene.control.CheckBox;
 import javafx.scene.control.ChoiceBox;
 import javafx.scene.control.Label;
 import javafx.scene.control.ProgressBar;
-import javafx.scene.control.ScrollPane;
 import javafx.scene.control.Spinner;
 import javafx.scene.control.SplitPane;
 import javafx.scene.layout.HBox;
@@ -62,6 +61,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
   private String currentLabel = DIFFERENCE;
   private RepOptLab.Settings running;
   private double worst;
+  private double zeroAt = zeroFloor(DataType.DOUBLE);
 
   public RepOptPane(BlockSpec csla) {
     this(new RepOptLab(csla));
@@ -70,7 +70,10 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
   RepOptPane(RepOptLab lab) {
     super(lab, "repopt", "Press Run to train both models.", "Export charts…");
 
-    optimizer.getItems().addAll("SGD (momentum 0.9, wd 1e-4)", "AdamW (wd 1e-2)");
+    optimizer.getItems().addAll("SGD, momentum 0.9", "AdamW");
+    optimizer.setTooltip(
+        new javafx.scene.control.Tooltip(
+            "SGD: momentum 0.9, weight decay 1e-4. AdamW: weight decay 1e-2."));
     optimizer.getSelectionModel().select(0);
     optimizer.setId("repoptOptimizer");
     dtype.getItems().addAll("float32", "float64");
@@ -90,6 +93,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     heatmap.setId("repoptMultiplier");
 
     Controls.logScale(differenceChart);
+    differenceChart.setNote(zeroNote(DataType.DOUBLE));
     differenceChart.addSeries(DIFFERENCE);
     lossChart.addSeries(CSLA);
     lossChart.addSeries(REPOPT);
@@ -144,7 +148,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     previewMultiplier();
   }
 
-  private ScrollPane controls() {
+  private javafx.scene.Node controls() {
     Label title = new Label("RepOptimizer");
     title.getStyleClass().add("lab-title");
     Label intro =
@@ -166,10 +170,10 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
             "Training", Controls.form("optimizer", optimizer, "precision", dtype, "steps", steps));
     VBox breaks = Controls.section("What breaks it", clip, mismatch);
     HBox buttons = new HBox(6, run, pause, stop);
-    VBox box =
-        new VBox(
-            12, title, intro, scales, training, breaks, buttons, progress, status, why, export);
-    return controlsColumn(box, 310);
+    VBox box = new VBox(12, title, intro, scales, training, breaks, why);
+    // Run and the run's state stay in sight below the settings, which scroll on a short window.
+    VBox pinned = new VBox(8, buttons, progress, status, export);
+    return controlsColumn(box, pinned, 310);
   }
 
   private VBox multiplierPanel() {
@@ -215,6 +219,8 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     running = settings();
     currentLabel = label(running);
     worst = 0;
+    zeroAt = zeroFloor(running.dtype());
+    differenceChart.setNote(zeroNote(running.dtype()));
     differenceChart.removeAllSeries();
     differenceChart.addSeries(DIFFERENCE + " (" + currentLabel + ")");
     if (!previous.isEmpty()) {
@@ -227,6 +233,27 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     // Indeterminate while both training graphs are built (a second or two), then steps done.
     progress.setProgress(ProgressBar.INDETERMINATE_PROGRESS);
     lab.start(running);
+  }
+
+  /**
+   * Where an exact 0 (the two kernels equal to the last bit) is drawn on the log axis: one decade
+   * below the decade of the precision's machine epsilon, clearly under round-off.
+   */
+  static double zeroFloor(DataType dt) {
+    return Math.pow(10, Math.floor(Math.log10(epsilon(dt))) - 1);
+  }
+
+  private static double epsilon(DataType dt) {
+    return dt == DataType.FLOAT ? Math.ulp(1f) : Math.ulp(1.0);
+  }
+
+  private static String zeroNote(DataType dt) {
+    return String.format(
+        Locale.ROOT,
+        "%s round-off: ε = %s. An exact 0 is drawn at %s.",
+        dt == DataType.FLOAT ? "float32" : "float64",
+        Controls.sci(epsilon(dt)),
+        Controls.sci(zeroFloor(dt)));
   }
 
   private static String label(RepOptLab.Settings s) {
@@ -268,7 +295,7 @@ public final class RepOptPane extends AbstractLabPane<RepOptLab> {
     LiveChart.Batch l = lossChart.batch();
     RepOptLab.Point last = null;
     for (RepOptLab.Point p : pts) {
-      double y = Math.max(p.maxDifference(), 1e-17);
+      double y = Math.max(p.maxDifference(), zeroAt);
       current.add(new double[] {p.step(), y});
       d.add(series, p.step(), y);
       if (!Double.isNaN(p.cslaLoss())) {

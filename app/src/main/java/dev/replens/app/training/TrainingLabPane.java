@@ -691,6 +691,12 @@ public final class TrainingLabPane extends BorderPane {
   private void updateControls() {
     TrainingLab.Phase p = lab.phase();
     startButton.setDisable(p.active());
+    // The call to action is Start only while nothing runs; during a run it is plain.
+    if (p.active()) {
+      startButton.getStyleClass().remove("primary");
+    } else if (!startButton.getStyleClass().contains("primary")) {
+      startButton.getStyleClass().add("primary");
+    }
     pauseButton.setText(p == TrainingLab.Phase.PAUSED ? "Resume" : "Pause");
     pauseButton.setDisable(p != TrainingLab.Phase.RUNNING && p != TrainingLab.Phase.PAUSED);
     stepButton.setDisable(p == TrainingLab.Phase.RUNNING || p == TrainingLab.Phase.PREPARING);

@@ -24,6 +24,10 @@ public class ErrorBadgeSkin extends SkinBase<ErrorBadge> {
     Label value = new Label();
     value.getStyleClass().add("value-label");
     value.textProperty().bind(badge.textProperty());
+    // A narrow pane wraps the figure and its verdict instead of cutting the verdict.
+    value.setWrapText(true);
+    value.setMinHeight(Region.USE_PREF_SIZE);
+    HBox.setHgrow(value, javafx.scene.layout.Priority.ALWAYS);
     HBox line = new HBox(indicator, value);
     line.getStyleClass().add("line");
     Label bound = new Label();

@@ -21,12 +21,12 @@ import javafx.scene.control.Control;
 import javafx.scene.control.Skin;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
-import org.jfree.chart.axis.LogAxis;
 import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
 import org.jfree.chart.renderer.xy.XYLineAndShapeRenderer;
 import org.jfree.chart.title.LegendTitle;
+import org.jfree.chart.title.TextTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.XYSeries;
 import org.jfree.data.xy.XYSeriesCollection;
@@ -62,6 +62,7 @@ public class LiveChart extends Control {
   private final StringProperty xLabel = new SimpleStringProperty(this, "xLabel", "");
   private final StringProperty yLabel = new SimpleStringProperty(this, "yLabel", "");
   private final BooleanProperty logY = new SimpleBooleanProperty(this, "logY", false);
+  private TextTitle note;
   private final IntegerProperty maxPoints = new SimpleIntegerProperty(this, "maxPoints", 0);
 
   public LiveChart() {
@@ -109,6 +110,8 @@ public class LiveChart extends Control {
     legend.setItemFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
     legend.setFrame(org.jfree.chart.block.BlockBorder.NONE);
     legend.setBackgroundPaint(java.awt.Color.WHITE);
+    // Room after each item's text, so that the next item's line doesn't read as part of it.
+    legend.setItemLabelPadding(new org.jfree.chart.ui.RectangleInsets(2, 4, 2, 14));
     renderer.setDrawSeriesLineAsPath(true);
   }
 
@@ -122,12 +125,7 @@ public class LiveChart extends Control {
   private static ValueAxis rangeAxis(boolean log, String label) {
     ValueAxis a;
     if (log) {
-      LogAxis l = new LogAxis(label);
-      l.setSmallestValue(1e-12);
-      l.setBase(10);
-      l.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
-      l.setStandardTickUnits(NumberAxis.createStandardTickUnits());
-      a = l;
+      a = new DataLogAxis(label);
     } else {
       NumberAxis n = new NumberAxis(label);
       n.setAutoRangeIncludesZero(false);
@@ -246,6 +244,25 @@ public class LiveChart extends Control {
     AtomicFiles.write(file, out -> ChartUtils.writeChartAsPNG(out, chart, width, height));
   }
 
+  /**
+   * Sets a line of small print under the title, e.g. how values the axis can't show are drawn;
+   * empty or null for none.
+   */
+  public void setNote(String text) {
+    if (note == null) {
+      note = new TextTitle("", new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+      note.setPaint(new java.awt.Color(0x595959));
+      chart.addSubtitle(0, note);
+    }
+    note.setText(text == null ? "" : text);
+    note.setVisible(text != null && !text.isEmpty());
+  }
+
+  /** The note under the title ({@link #setNote}); empty if none. */
+  public String getNote() {
+    return note == null || !note.isVisible() ? "" : note.getText();
+  }
+
   /** The JFreeChart behind the view, for the skin and for styling beyond this class. */
   public JFreeChart getChart() {
     return chart;
@@ -300,7 +317,10 @@ public class LiveChart extends Control {
     yLabel.set(value);
   }
 
-  /** Whether the y axis is logarithmic (for losses and errors); non-positive values are skipped. */
+  /**
+   * Whether the y axis is logarithmic (for losses and errors): it spans the decades of the positive
+   * values, however small; non-positive values are skipped.
+   */
   public final BooleanProperty logYProperty() {
     return logY;
   }

@@ -26,6 +26,19 @@ public class LiveChartSkin extends SkinBase<LiveChart> {
     return left + 480 + right;
   }
 
+  /** A chart draws at any size; it never holds its pane wider than the window. */
+  @Override
+  protected double computeMinWidth(
+      double height, double top, double right, double bottom, double left) {
+    return left + 160 + right;
+  }
+
+  @Override
+  protected double computeMinHeight(
+      double width, double top, double right, double bottom, double left) {
+    return top + 120 + bottom;
+  }
+
   @Override
   protected double computePrefHeight(
       double width, double top, double right, double bottom, double left) {

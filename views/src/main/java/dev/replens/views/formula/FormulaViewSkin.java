@@ -8,6 +8,7 @@ import javafx.scene.shape.Line;
 import javafx.scene.shape.StrokeLineCap;
 import javafx.scene.text.Text;
 import javafx.scene.text.TextBoundsType;
+import javafx.scene.transform.Scale;
 
 /**
  * The skin of {@link FormulaView}: the typeset formula as {@link Text} glyphs (style class {@code
@@ -85,9 +86,25 @@ public class FormulaViewSkin extends SkinBase<FormulaView> {
     return Math.ceil(result.ascent()) + Math.ceil(result.descent()) + 1;
   }
 
+  /** The smallest a formula is drawn when its pane is narrower than the formula. */
+  static final double MIN_SCALE = 0.6;
+
+  private final Scale shrink = new Scale(1, 1, 0, 0);
+
+  /**
+   * Lays the formula out at its natural size, or shrunk (down to {@value #MIN_SCALE}) to the width
+   * it is given, so that a narrow pane shows all of it rather than cutting its end.
+   */
   @Override
   protected void layoutChildren(double x, double y, double w, double h) {
-    double top = y + Math.max(0, Math.floor((h - contentHeight()) / 2));
+    double natural = Math.ceil(result.width()) + 1;
+    double s = natural <= 0 ? 1 : Math.max(MIN_SCALE, Math.min(1, w / natural));
+    shrink.setX(s);
+    shrink.setY(s);
+    if (!content.getTransforms().contains(shrink)) {
+      content.getTransforms().add(shrink);
+    }
+    double top = y + Math.max(0, Math.floor((h - s * contentHeight()) / 2));
     content.setLayoutX(Math.round(x));
     content.setLayoutY(Math.round(top));
   }
@@ -107,7 +124,7 @@ public class FormulaViewSkin extends SkinBase<FormulaView> {
   @Override
   protected double computeMinWidth(
       double height, double top, double right, double bottom, double left) {
-    return computePrefWidth(height, top, right, bottom, left);
+    return left + Math.ceil(MIN_SCALE * (Math.ceil(result.width()) + 1)) + right;
   }
 
   @Override

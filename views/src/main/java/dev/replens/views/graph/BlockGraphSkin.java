@@ -39,6 +39,7 @@ import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.input.TransferMode;
 import javafx.scene.input.ZoomEvent;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
@@ -63,6 +64,12 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
   private static final double AUTO_FIT_MAX_ZOOM = 1;
   private static final double FIT_MAX_ZOOM = 2;
 
+  /**
+   * The smallest zoom a structure change fits to: below it node labels can't be read, so a larger
+   * graph is shown from its top left at this zoom, and the rest is a pan (wheel or drag) away.
+   */
+  static final double READABLE_ZOOM = 0.5;
+
   private final GraphDrawing drawing = new GraphDrawing();
   private final Group world = new Group(drawing);
   private final Pane viewport = new Pane(world);
@@ -70,7 +77,8 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
   private final Scale scale = new Scale(1, 1, 0, 0);
 
   private final HBox header = new HBox();
-  private final HBox geometry = new HBox();
+  // The chips wrap to a second row on a narrow canvas instead of widening the pane.
+  private final FlowPane geometry = new FlowPane(6, 4);
   private final ProblemBadge headerBadge = new ProblemBadge();
   private final Label zoomLabel = new Label("100%");
   private Tooltip headerTooltip;
@@ -168,6 +176,9 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
     header.setAlignment(Pos.CENTER_LEFT);
     geometry.getStyleClass().add("graph-geometry");
     geometry.setAlignment(Pos.CENTER_LEFT);
+    geometry.setMinWidth(120);
+    geometry.setPrefWrapLength(600);
+    HBox.setHgrow(geometry, Priority.SOMETIMES);
     headerBadge.setManaged(true);
     Region spacer = new Region();
     HBox.setHgrow(spacer, Priority.ALWAYS);
@@ -191,6 +202,7 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
   private static Button toolButton(String text, String tip, Runnable action) {
     Button b = new Button(text);
     b.getStyleClass().add("graph-tool-button");
+    b.setMinWidth(Region.USE_PREF_SIZE);
     b.setFocusTraversable(false);
     b.setTooltip(new Tooltip(tip));
     b.setOnAction(e -> action.run());
@@ -254,6 +266,9 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
     drawing.show(GraphModel.of(view.getSpec()), offsets, d);
     updateHeader();
     decorate();
+    if (!wasEmpty && view.getSpec() != null) {
+      refitIfOutOfView();
+    }
     if (wasEmpty && view.getSpec() != null && autoFit) {
       fitPending = true;
       view.requestLayout();
@@ -306,7 +321,11 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
     if (vw > 0 && vh > 0 && (fitPending || (resized && autoFit))) {
       boolean explicit = fitPending && !autoFit;
       fitPending = false;
-      fit(explicit ? FIT_MAX_ZOOM : AUTO_FIT_MAX_ZOOM);
+      if (explicit) {
+        fit(FIT_MAX_ZOOM);
+      } else {
+        fitReadable();
+      }
     }
   }
 
@@ -333,20 +352,60 @@ public class BlockGraphSkin extends SkinBase<BlockGraphView> {
     fit(FIT_MAX_ZOOM);
   }
 
+  /** Fits the whole graph, at most {@code maxZoom}: the user asked to see all of it. */
   private void fit(double maxZoom) {
+    fitBetween(BlockGraphView.MIN_ZOOM, maxZoom);
+  }
+
+  /**
+   * After a structure change: keeps the camera while the whole graph is in view and fills a fair
+   * part of it; otherwise fits the graph, no smaller than {@link #READABLE_ZOOM}.
+   */
+  private void refitIfOutOfView() {
     Rectangle2D b = drawing.graphLayout().bounds();
     double vw = viewport.getWidth();
     double vh = viewport.getHeight();
     if (b.getWidth() <= 0 || vw <= 0 || vh <= 0) {
       return;
     }
-    double s =
-        Math.min((vw - 2 * FIT_MARGIN) / b.getWidth(), (vh - 2 * FIT_MARGIN) / b.getHeight());
-    s = clamp(Math.min(s, maxZoom));
-    scale.setX(s);
-    scale.setY(s);
-    pan.setX((vw - s * b.getWidth()) / 2 - s * b.getMinX());
-    pan.setY((vh - s * b.getHeight()) / 2 - s * b.getMinY());
+    double s = scale.getX();
+    double minX = pan.getX() + s * b.getMinX();
+    double minY = pan.getY() + s * b.getMinY();
+    double maxX = pan.getX() + s * b.getMaxX();
+    double maxY = pan.getY() + s * b.getMaxY();
+    boolean inView = minX >= 0 && minY >= 0 && maxX <= vw && maxY <= vh;
+    boolean small = s * b.getWidth() < vw / 2 && s * b.getHeight() < vh / 2;
+    if (inView && !small) {
+      return;
+    }
+    fitReadable();
+  }
+
+  /**
+   * Fits the graph (at most 100 %), but no smaller than {@link #READABLE_ZOOM}: a graph too large
+   * for that is shown from its top left, centred along an axis where it fits.
+   */
+  private void fitReadable() {
+    fitBetween(READABLE_ZOOM, AUTO_FIT_MAX_ZOOM);
+  }
+
+  private void fitBetween(double minZoom, double maxZoom) {
+    Rectangle2D b = drawing.graphLayout().bounds();
+    double vw = viewport.getWidth();
+    double vh = viewport.getHeight();
+    if (b.getWidth() <= 0 || vw <= 0 || vh <= 0) {
+      return;
+    }
+    // A short viewport spends less of itself on the margin.
+    double m = Math.min(FIT_MARGIN, 0.06 * Math.min(vw, vh));
+    double fitS = Math.min((vw - 2 * m) / b.getWidth(), (vh - 2 * m) / b.getHeight());
+    double ns = clamp(Math.max(minZoom, Math.min(fitS, maxZoom)));
+    scale.setX(ns);
+    scale.setY(ns);
+    double w = ns * b.getWidth();
+    double h = ns * b.getHeight();
+    pan.setX(w <= vw ? (vw - w) / 2 - ns * b.getMinX() : m - ns * b.getMinX());
+    pan.setY(h <= vh ? (vh - h) / 2 - ns * b.getMinY() : m - ns * b.getMinY());
     applyCamera();
   }
 

@@ -216,7 +216,10 @@ public class BlockGraphView extends Control {
     zoom.set(value);
   }
 
-  /** Zooms so that the whole graph fits the viewport, centred. */
+  /**
+   * Zooms so that the whole graph fits the viewport, centred. (When the structure changes, the view
+   * refits by itself only down to a readable 50 %; a larger graph is then a pan away.)
+   */
   public void fitToView() {
     if (getSkin() instanceof BlockGraphSkin s) {
       s.fitToView();

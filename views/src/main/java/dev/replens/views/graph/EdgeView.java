@@ -25,6 +25,11 @@ final class EdgeView extends Group {
   private final Label label;
   private Point2D labelAnchor;
 
+  /** Whether the arrowhead is drawn (not where the edge only passes through a hidden node). */
+  void setArrowVisible(boolean visible) {
+    arrow.setVisible(visible);
+  }
+
   EdgeView(String id, String labelText) {
     this.id = id;
     getStyleClass().add("graph-edge");

@@ -284,6 +284,16 @@ final class GraphDrawing extends Group {
         leavingEdges.add(id);
       }
     }
+    // A sum of one branch adds nothing: with a single lane the Σ node is not drawn, and the
+    // branch's edge runs on through its place without an arrowhead there.
+    boolean oneInput = newModel.lanes().size() == 1;
+    NodeView sum = nodeViews.get(GraphElement.SUM);
+    if (sum != null) {
+      sum.setVisible(!oneInput);
+    }
+    for (Edge e : newModel.edges()) {
+      edgeViews.get(e.id()).setArrowVisible(!(oneInput && GraphElement.SUM.equals(e.to())));
+    }
 
     if (animation == null
         || animation.lessThanOrEqualTo(Duration.ZERO)

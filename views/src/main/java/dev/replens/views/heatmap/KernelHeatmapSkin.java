@@ -5,6 +5,7 @@ import javafx.geometry.Bounds;
 import javafx.geometry.HPos;
 import javafx.geometry.Insets;
 import javafx.geometry.Point2D;
+import javafx.geometry.Pos;
 import javafx.geometry.VPos;
 import javafx.scene.canvas.Canvas;
 import javafx.scene.canvas.GraphicsContext;
@@ -18,6 +19,7 @@ import javafx.scene.input.MouseButton;
 import javafx.scene.input.MouseEvent;
 import javafx.scene.input.ScrollEvent;
 import javafx.scene.input.ZoomEvent;
+import javafx.scene.layout.FlowPane;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Pane;
 import javafx.scene.layout.Priority;
@@ -45,7 +47,7 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
 
   private final Label title = new Label();
   private final Label shape = new Label();
-  private final HBox header;
+  private final FlowPane header;
   private final Canvas base = new Canvas();
   private final Canvas overlay = new Canvas();
   private final Pane content = new Pane(base, overlay);
@@ -79,11 +81,10 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     title.managedProperty().bind(title.visibleProperty());
     title.visibleProperty().bind(control.titleProperty().isNotEmpty());
     shape.getStyleClass().add("shape");
-    // When space is short the shape text gives way first; the title and buttons stay whole.
-    title.setMinWidth(Region.USE_PREF_SIZE);
+    // The shape has a line of its own under the title, so that a narrow card cuts neither.
+    title.setMinWidth(0);
+    title.setWrapText(true);
     shape.setMinWidth(0);
-    Region spacer = new Region();
-    HBox.setHgrow(spacer, Priority.ALWAYS);
     Button zoomOut = smallButton("−", "Zoom out (Ctrl+wheel)");
     Button zoomIn = smallButton("+", "Zoom in (Ctrl+wheel)");
     Button fit = smallButton("Fit", "Fit the page into the view");
@@ -92,7 +93,11 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     fit.setOnAction(e -> control.fit());
     HBox zoomBox = new HBox(zoomOut, zoomIn, fit);
     zoomBox.getStyleClass().add("zoom");
-    header = new HBox(title, shape, spacer, zoomBox);
+    zoomBox.setMinWidth(Region.USE_PREF_SIZE);
+    // The title has the card's whole width; the shape shares a row with the zoom buttons, which
+    // move to a row of their own when the card is too narrow for both.
+    header = new FlowPane(8, 2, shape, zoomBox);
+    header.setAlignment(Pos.BASELINE_LEFT);
     header.getStyleClass().add("header");
 
     base.getStyleClass().add("map");
@@ -104,6 +109,9 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
 
     readout.getStyleClass().add("readout");
     readout.setMinWidth(0);
+    // Two lines, always: a hover text that wraps must not shrink the map under the pointer.
+    readout.setWrapText(true);
+    readout.setAlignment(Pos.TOP_LEFT);
     outLabel.getStyleClass().add("page-label");
     inLabel.getStyleClass().add("page-label");
     outPrev.setOnAction(e -> control.setOutPage(control.getOutPage() - 1));
@@ -127,7 +135,7 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     placeholder.setMouseTransparent(true);
     colorBar.setCaption("w");
 
-    getChildren().addAll(header, scroll, colorBar, footer, placeholder);
+    getChildren().addAll(title, header, scroll, colorBar, footer, placeholder);
 
     content.addEventHandler(MouseEvent.MOUSE_MOVED, e -> hover(e.getX(), e.getY()));
     content.addEventHandler(MouseEvent.MOUSE_DRAGGED, e -> hover(e.getX(), e.getY()));
@@ -232,14 +240,17 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
 
   @Override
   protected void layoutChildren(double x, double y, double w, double h) {
-    double headerH = header.prefHeight(w);
-    double footerH = footer.prefHeight(w);
+    double titleH = title.isVisible() ? title.prefHeight(w) : 0;
+    title.resizeRelocate(x, y, w, titleH);
+    double rowH = header.prefHeight(w);
+    header.resizeRelocate(x, y + titleH, w, rowH);
+    double headerH = titleH + rowH;
+    double footerH = Math.max(footer.prefHeight(w), twoReadoutLines());
     boolean bar = getSkinnable().isShowColorBar();
     double barW = bar ? colorBar.prefWidth(-1) : 0;
     double gap = bar ? 8 : 0;
     double centerH = Math.max(0, h - headerH - footerH);
     double mapW = Math.max(0, w - barW - gap);
-    header.resizeRelocate(x, y, w, headerH);
     layoutInArea(placeholder, x, y + headerH, mapW, centerH, 0, HPos.CENTER, VPos.CENTER);
     Insets in = scroll.getInsets();
     double insetW = in.getLeft() + in.getRight();
@@ -254,6 +265,18 @@ public class KernelHeatmapSkin extends SkinBase<KernelHeatmap> {
     // The footer follows the map, so the readout sits right under it.
     double footerY = y + headerH + (geometry == null ? centerH : Math.max(usedH, barH));
     footer.resizeRelocate(x, footerY, w, footerH);
+  }
+
+  /** The footer's height with a readout of two lines. */
+  private double twoReadoutLines() {
+    Text t = new Text("Ag\nAg");
+    t.setFont(readout.getFont());
+    return Math.ceil(t.getLayoutBounds().getHeight())
+        + readout.snappedTopInset()
+        + readout.snappedBottomInset()
+        + footer.snappedTopInset()
+        + footer.snappedBottomInset()
+        + 1;
   }
 
   private void updateMap(double availW, double availH) {
