@@ -8,18 +8,16 @@ import dev.replens.engine.io.checkpoint.Checkpoints;
 import dev.replens.engine.network.Finding;
 import dev.replens.engine.network.NetworkConversionException;
 import dev.replens.engine.network.NetworkConverter;
-import dev.replens.engine.network.NetworkInspector;
 import dev.replens.engine.network.NetworkReport;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -41,8 +39,7 @@ final class ConvertCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "The checkpoint.")
-  Path in;
+  @Mixin NetworkInputs input;
 
   @Option(
       names = "--out",
@@ -50,14 +47,6 @@ final class ConvertCommand implements Callable<Integer> {
       paramLabel = "OUT",
       description = "The deploy state dict: .pth, .safetensors or .npz.")
   Path out;
-
-  @Option(
-      names = "--override",
-      paramLabel = "PREFIX=S,P",
-      description =
-          "A block's stride and padding where stride 1 and padding K/2 are wrong, e.g."
-              + " stage1.0=2,1. Repeatable.")
-  Map<String, String> overrides;
 
   @Override
   public Integer call() {
@@ -70,13 +59,13 @@ final class ConvertCommand implements Callable<Integer> {
                 + out.getFileName()
                 + "': name it .pth, .safetensors or .npz");
       }
-      if (Files.exists(in) && Files.exists(out) && Files.isSameFile(in, out)) {
+      if (Files.exists(input.in) && Files.exists(out) && Files.isSameFile(input.in, out)) {
         throw new BadInputException("--out is the input file; write the deploy dict elsewhere");
       }
-      var parsed = NetworkInputs.overrides(overrides);
-      ProgressBar bar = new ProgressBar(err, NetworkInputs.size(in));
-      Checkpoint ckpt = NetworkInputs.read(in, bar);
-      NetworkReport report = NetworkInspector.inspect(ckpt, parsed, bar);
+      NetworkInputs.Inspected read = input.inspect(err);
+      Checkpoint ckpt = read.checkpoint();
+      NetworkReport report = read.report();
+      ProgressBar bar = read.bar();
       List<Finding> mismatches = report.findings(Finding.MISMATCH);
       if (!mismatches.isEmpty()) {
         bar.finish();

@@ -6,10 +6,8 @@ import dev.replens.engine.io.checkpoint.Checkpoint;
 import dev.replens.engine.network.BlockReport;
 import dev.replens.engine.network.Finding;
 import dev.replens.engine.network.Int8Report;
-import dev.replens.engine.network.NetworkInspector;
 import dev.replens.engine.network.NetworkReport;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -17,9 +15,9 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
 /**
@@ -40,29 +38,20 @@ final class InspectCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "IN", description = "The checkpoint.")
-  Path in;
+  @Mixin NetworkInputs input;
 
   @Option(names = "--json", description = "Print the report as JSON.")
   boolean json;
-
-  @Option(
-      names = "--override",
-      paramLabel = "PREFIX=S,P",
-      description =
-          "A block's stride and padding where stride 1 and padding K/2 are wrong, e.g."
-              + " stage1.0=2,1. Repeatable.")
-  Map<String, String> overrides;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      var parsed = NetworkInputs.overrides(overrides);
-      ProgressBar bar = new ProgressBar(err, NetworkInputs.size(in));
-      Checkpoint ckpt = NetworkInputs.read(in, bar);
-      NetworkReport report = NetworkInspector.inspect(ckpt, parsed, bar);
+      NetworkInputs.Inspected read = input.inspect(err);
+      Checkpoint ckpt = read.checkpoint();
+      NetworkReport report = read.report();
+      ProgressBar bar = read.bar();
       bar.finish();
       if (json) {
         ObjectMapper m = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);

@@ -5,19 +5,47 @@ import dev.replens.engine.io.WeightFileException;
 import dev.replens.engine.io.checkpoint.Checkpoint;
 import dev.replens.engine.io.checkpoint.Checkpoints;
 import dev.replens.engine.network.BlockOverride;
+import dev.replens.engine.network.NetworkInspector;
+import dev.replens.engine.network.NetworkReport;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
-/** What {@code inspect} and {@code convert} share: reading the checkpoint, parsing overrides. */
+/**
+ * What {@code inspect} and {@code convert} share, as a picocli mixin: the checkpoint argument, the
+ * per-block geometry overrides, and reading and inspecting the network.
+ */
 final class NetworkInputs {
 
-  private NetworkInputs() {}
+  @Parameters(index = "0", paramLabel = "IN", description = "The checkpoint.")
+  Path in;
+
+  @Option(
+      names = "--override",
+      paramLabel = "PREFIX=S,P",
+      description =
+          "A block's stride and padding where stride 1 and padding K/2 are wrong, e.g."
+              + " stage1.0=2,1. Repeatable.")
+  Map<String, String> overrides;
+
+  /** The checkpoint, its report, and the bar that drew their progress on stderr. */
+  record Inspected(Checkpoint checkpoint, NetworkReport report, ProgressBar bar) {}
+
+  /** Reads and inspects the checkpoint, drawing a bar on {@code err} for large files. */
+  Inspected inspect(PrintWriter err) throws BadInputException {
+    Map<String, BlockOverride> parsed = overrides(overrides);
+    ProgressBar bar = new ProgressBar(err, size(in));
+    Checkpoint ckpt = read(in, bar);
+    return new Inspected(ckpt, NetworkInspector.inspect(ckpt, parsed, bar), bar);
+  }
 
   /** Reads a checkpoint, drawing a bar for large files. */
-  static Checkpoint read(Path in, ProgressBar bar) throws BadInputException {
+  private static Checkpoint read(Path in, ProgressBar bar) throws BadInputException {
     try {
       return Checkpoints.read(in, bar);
     } catch (WeightFileException e) {
@@ -28,7 +56,7 @@ final class NetworkInputs {
   }
 
   /** The size of a file, 0 if it can't be told. */
-  static long size(Path in) {
+  private static long size(Path in) {
     try {
       return Files.size(in);
     } catch (IOException | RuntimeException e) {
@@ -41,7 +69,8 @@ final class NetworkInputs {
    *
    * @throws BadInputException naming the entry that doesn't parse
    */
-  static Map<String, BlockOverride> overrides(Map<String, String> raw) throws BadInputException {
+  private static Map<String, BlockOverride> overrides(Map<String, String> raw)
+      throws BadInputException {
     Map<String, BlockOverride> out = new LinkedHashMap<>();
     if (raw == null) {
       return out;
