@@ -30,4 +30,24 @@ final class Buffers {
       }
     }
   }
+
+  /** Writes {@code v} into {@code a} (float32 or float64), element {@code i} to linear index i. */
+  static void write(INDArray a, float[] v) {
+    if (a.length() != v.length) {
+      throw new IllegalArgumentException(
+          "writing " + v.length + " values into an array of " + a.length());
+    }
+    if (a.dataType() == DataType.FLOAT) {
+      a.data().asNioFloat().put(v, 0, v.length);
+    } else if (a.dataType() == DataType.DOUBLE) {
+      DoubleBuffer b = a.data().asNioDouble();
+      for (int i = 0; i < v.length; i++) {
+        b.put(i, v[i]);
+      }
+    } else {
+      for (int i = 0; i < v.length; i++) {
+        a.putScalar(i, v[i]);
+      }
+    }
+  }
 }

@@ -196,6 +196,11 @@ final class LeanNetwork implements AutoCloseable {
     return logits;
   }
 
+  /** The logits of the last forward pass, row-major, in float64. */
+  double[] logitValues() {
+    return logitValues;
+  }
+
   /** Every BN's batch statistics of the last forward pass, in network order. */
   List<BatchStat> batchStats() {
     return stats;
