@@ -456,7 +456,7 @@ public final class Trainer implements AutoCloseable {
                 + " are kept");
       }
       for (Map.Entry<String, INDArray> e : grads.entrySet()) {
-        if (WeightCheck.firstNonFinite(e.getValue()) >= 0) {
+        if (firstNonFinite(e.getValue()) >= 0) {
           throw new TrainingDivergedException(
               next,
               e.getKey(),
@@ -506,7 +506,7 @@ public final class Trainer implements AutoCloseable {
       }
       optimizer.endStep();
       for (Map.Entry<String, INDArray> e : params.entrySet()) {
-        if (WeightCheck.firstNonFinite(e.getValue()) >= 0) {
+        if (firstNonFinite(e.getValue()) >= 0) {
           params.forEach((k, v) -> v.assign(backup.get(k)));
           optimizer.rollback();
           throw new TrainingDivergedException(
@@ -725,6 +725,20 @@ public final class Trainer implements AutoCloseable {
       }
     }
     return (double) right / labels.length;
+  }
+
+  /** Like {@link WeightCheck#firstNonFinite}, without a native copy for a dense array. */
+  private static long firstNonFinite(INDArray a) {
+    if (a.isView() || a.data().length() != a.length()) {
+      return WeightCheck.firstNonFinite(a);
+    }
+    double[] v = a.data().asDouble();
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        return i;
+      }
+    }
+    return -1;
   }
 
   private void checkThread() {
