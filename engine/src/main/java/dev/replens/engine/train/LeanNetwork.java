@@ -342,6 +342,16 @@ final class LeanNetwork implements AutoCloseable {
     return a;
   }
 
+  private final Map<String, INDArray> shared = new java.util.HashMap<>();
+
+  /**
+   * Scratch of a shape that nodes use only inside one call of theirs, so all of them share it;
+   * {@code slot} tells apart two scratch arrays one call needs at once.
+   */
+  private INDArray shared(String slot, long... shape) {
+    return shared.computeIfAbsent(slot + java.util.Arrays.toString(shape), k -> alloc(shape));
+  }
+
   private T tensor(int c, int h, int w) {
     T t = new T(alloc(n, c, h, w), alloc(n, c, h, w), c, h, w);
     tensors.add(t);
@@ -538,7 +548,7 @@ final class LeanNetwork implements AutoCloseable {
       return x.g;
     }
     if (scratch[0] == null) {
-      scratch[0] = net.alloc(x.v.shape());
+      scratch[0] = net.shared("dx", x.v.shape());
     }
     return scratch[0];
   }
@@ -977,7 +987,7 @@ final class LeanNetwork implements AutoCloseable {
     INDArray unitVar = alloc(c).assign(1.0 - eps);
     INDArray meanOut = alloc(c);
     INDArray varOut = alloc(c);
-    INDArray tmp = alloc(n, c, x.h, x.w);
+    INDArray tmp = shared("tmp", n, c, x.h, x.w);
     stats.add(new BatchStat(keyPrefix, meanOut, varOut, m));
     double[][] saved = new double[2][];
     INDArray[] scratch = new INDArray[1];
