@@ -22,10 +22,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code replens bench soak}: trains for many steps (or many runs) in this JVM and reports the
- * resident set at the start, the middle and the end. The start is taken after a short warm-up, once
- * the step's arrays exist. With {@code --runs R}, R trainers are built, trained and closed one
- * after another, and the growth compares the resident set after the last run with that after the
- * first. The last line is always {@code rss growth: P%}.
+ * resident set at the start, the middle and the end. The start is taken after a tenth of the steps
+ * (at most 500), once the JVM's heap has filled and is reused. With {@code --runs R}, R trainers
+ * are built, trained and closed one after another, and the growth compares the resident set after
+ * the last run with that after the first. The last line is always {@code rss growth: P%}.
  */
 @Command(
     name = "soak",
@@ -93,7 +93,9 @@ public final class BenchSoakCommand implements Callable<Integer> {
     }
     DataType dt = float64 ? DataType.DOUBLE : DataType.FLOAT;
     DatasetSplit data = ShapesDataset.split(ShapesDataset.Variant.RGB_32, 1024, 16, 1);
-    int warmup = Math.min(50, Math.max(1, steps / 10));
+    // The start is taken once the JVM has settled (its heap fills and is reused from then on):
+    // after a tenth of the steps, at most 500.
+    int warmup = Math.min(500, Math.max(1, steps / 10));
     out.printf(
         Locale.ROOT,
         "bench soak: %s block, %s, C=%d, batch %d, %s, %d run(s) of %d steps; start = after %d"
@@ -124,7 +126,13 @@ public final class BenchSoakCommand implements Callable<Integer> {
           if (runs == 1 && (s == warmup || s == steps / 2 || s == steps)) {
             long rss = Pointer.physicalBytes();
             String at = s == warmup ? "start" : s == steps ? "end" : "middle";
-            out.printf(Locale.ROOT, "step %d (%s): rss %.0f MiB%n", s, at, MemoryUsage.mib(rss));
+            out.printf(
+                Locale.ROOT,
+                "step %d (%s): rss %.0f MiB (Java heap committed %.0f MiB)%n",
+                s,
+                at,
+                MemoryUsage.mib(rss),
+                MemoryUsage.mib(Runtime.getRuntime().totalMemory()));
             out.flush();
             if (s == warmup) {
               start = rss;
