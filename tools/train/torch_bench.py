@@ -13,7 +13,7 @@ weight decay 1e-4); float32. Modes:
 
 Each mode runs in its own subprocess so that its peak RSS (ru_maxrss) is its own.
 
-    /usr/bin/python3 tools/train/torch_bench.py [--threads 2] [--channels 32] [--steps 20]
+    /usr/bin/python3 tools/train/torch_bench.py [--threads 2] [--channels 32] [--steps 20] [--json]
 """
 import argparse
 import json
@@ -139,6 +139,8 @@ def main():
     ap.add_argument("--warmup", type=int, default=5)
     ap.add_argument("--steps", type=int, default=20)
     ap.add_argument("--modes", default="offline,online,plain")
+    ap.add_argument("--json", action="store_true",
+                    help="print the results as one JSON list on the last line")
     ap.add_argument("--child", help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -157,6 +159,9 @@ def main():
              "--warmup", str(a.warmup), "--steps", str(a.steps)],
             capture_output=True, text=True, check=True)
         results.append(json.loads(out.stdout.strip().splitlines()[-1]))
+    if a.json:
+        print(json.dumps(results))
+        return
     print(f"{'mode':10} {'ms/step':>9} {'min':>8} {'peak RSS':>10}")
     for r in results:
         print(f"{r['mode']:10} {r['median_ms']:9.1f} {r['min_ms']:8.1f} {r['peak_rss'] / 2**20:6.0f} MiB")

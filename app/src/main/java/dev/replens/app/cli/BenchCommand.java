@@ -42,6 +42,7 @@ import picocli.CommandLine.Spec;
       BenchCommand.ConvThroughput.class,
       BenchCommand.Heatmap.class,
       BenchTrainCommand.class,
+      BenchSoakCommand.class,
       BenchStartupCommand.class,
       BenchConvertCommand.class
     })

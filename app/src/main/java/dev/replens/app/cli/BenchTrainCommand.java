@@ -104,6 +104,18 @@ public final class BenchTrainCommand implements Callable<Integer> {
   Double requireSpeedup;
 
   @Option(
+      names = "--torch",
+      description =
+          "Also time the same modes in PyTorch (python3 with torch, tools/train/torch_bench.py),"
+              + " each right after ours, and print ours / PyTorch's median ms/step.")
+  boolean torch;
+
+  @Option(
+      names = "--graph",
+      description = "Also time each mode with the SameDiff graph instead of the lean step.")
+  boolean graph;
+
+  @Option(
       names = "--in-process",
       description = "Measure every configuration in this JVM instead of one child JVM each.")
   boolean inProcess;
@@ -148,14 +160,19 @@ public final class BenchTrainCommand implements Callable<Integer> {
           + ":"
           + tuning.maskRelu()
           + ":"
-          + tuning.fullShapeScale();
+          + tuning.fullShapeScale()
+          + ":"
+          + tuning.lean();
     }
 
     static Config decode(String s) {
       String[] p = s.split(":");
       GraphTuning t =
           new GraphTuning(
-              Boolean.parseBoolean(p[1]), Boolean.parseBoolean(p[2]), Boolean.parseBoolean(p[3]));
+              Boolean.parseBoolean(p[1]),
+              Boolean.parseBoolean(p[2]),
+              Boolean.parseBoolean(p[3]),
+              Boolean.parseBoolean(p[4]));
       TrainMode m = TrainMode.parse(p[0]);
       return new Config(m, t, label(m, t));
     }
@@ -212,6 +229,20 @@ public final class BenchTrainCommand implements Callable<Integer> {
           r.rssGrowth());
       return RepLensCli.OK;
     }
+    if (graph) {
+      for (TrainMode m : new ArrayList<>(configs.stream().map(Config::mode).toList())) {
+        configs.add(new Config(m, GraphTuning.GRAPH, Config.label(m, GraphTuning.GRAPH)));
+      }
+    }
+    TorchBench torchBench = null;
+    if (torch) {
+      torchBench = TorchBench.find(channels, batch, depth, warmup, steps);
+      if (torchBench == null) {
+        out.println(
+            "PyTorch comparison skipped: needs /usr/bin/python3 with torch and"
+                + " tools/train/torch_bench.py under the working directory");
+      }
+    }
     if (ablation) {
       for (TrainMode m : List.of(TrainMode.OFFLINE, TrainMode.ONLINE)) {
         for (GraphTuning t :
@@ -241,6 +272,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         Nd4j.getEnvironment().maxThreads(),
         inProcess ? "all in this JVM" : "one child JVM per configuration");
     List<Result> results = new ArrayList<>();
+    List<Result> torchResults = new ArrayList<>();
     for (Config c : configs) {
       out.printf(Locale.ROOT, "%-40s", c.label() + " ...");
       out.flush();
@@ -258,8 +290,27 @@ public final class BenchTrainCommand implements Callable<Integer> {
       }
       out.printf(Locale.ROOT, " %8.1f ms/step%n", r.medianMs());
       results.add(r);
+      if (torchBench != null && c.tuning().equals(GraphTuning.DEFAULT)) {
+        String label = "PyTorch " + c.mode();
+        out.printf(Locale.ROOT, "%-40s", label + " ...");
+        out.flush();
+        try {
+          Result t = torchBench.measure(c.mode(), label);
+          out.printf(Locale.ROOT, " %8.1f ms/step%n", t.medianMs());
+          torchResults.add(t);
+        } catch (IOException | RuntimeException e) {
+          out.println();
+          err.println("replens bench train: PyTorch " + c.mode() + ": " + e.getMessage());
+          return RepLensCli.TOLERANCE_EXCEEDED;
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return RepLensCli.TOLERANCE_EXCEEDED;
+        }
+      }
     }
-    printTable(results);
+    List<Result> all = new ArrayList<>(results);
+    all.addAll(torchResults);
+    printTable(all);
     Result off = find(results, TrainMode.OFFLINE.toString());
     Result on = find(results, TrainMode.ONLINE.toString());
     if (off != null && on != null) {
@@ -274,6 +325,37 @@ public final class BenchTrainCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "required speed-up %.2fx NOT reached%n", requireSpeedup);
         return RepLensCli.TOLERANCE_EXCEEDED;
       }
+    }
+    if (!torchResults.isEmpty()) {
+      out.println();
+      out.printf(
+          Locale.ROOT,
+          "%-10s %16s %16s %7s %17s %17s%n",
+          "mode",
+          "RepLens ms/step",
+          "PyTorch ms/step",
+          "ratio",
+          "RepLens peak RSS",
+          "PyTorch peak RSS");
+      for (Result t : torchResults) {
+        Result ours = find(results, t.label().substring("PyTorch ".length()));
+        out.printf(
+            Locale.ROOT,
+            "%-10s %16.1f %16.1f %6.2fx %13.0f MiB %13.0f MiB%n",
+            ours.label(),
+            ours.medianMs(),
+            t.medianMs(),
+            ours.medianMs() / t.medianMs(),
+            MemoryUsage.mib(ours.rssPeak()),
+            MemoryUsage.mib(t.rssPeak()));
+      }
+      StringBuilder line = new StringBuilder("ratio vs torch:");
+      for (Result t : torchResults) {
+        String mode = t.label().substring("PyTorch ".length());
+        Result ours = find(results, mode);
+        line.append(String.format(Locale.ROOT, " %s %.2f", mode, ours.medianMs() / t.medianMs()));
+      }
+      out.println(line);
     }
     return RepLensCli.OK;
   }

@@ -143,6 +143,19 @@ class TrainCommandTest {
   }
 
   @Test
+  void benchSoakReportsTheResidentSetAndEndsWithItsGrowth() {
+    int code =
+        run("bench", "soak", "--steps", "6", "--channels", "4", "--batch", "8", "--mode", "plain");
+    assertThat(code).as(stdout() + err).isEqualTo(0);
+    List<String> lines = stdout().lines().toList();
+    assertThat(lines).anyMatch(l -> l.matches("step \\d+ \\(start\\): rss \\d+ MiB.*"));
+    assertThat(lines).anyMatch(l -> l.matches("step \\d+ \\(middle\\): rss \\d+ MiB.*"));
+    assertThat(lines).anyMatch(l -> l.matches("step 6 \\(end\\): rss \\d+ MiB.*"));
+    assertThat(lines.get(lines.size() - 1)).matches("rss growth: -?\\d+\\.\\d%");
+    assertThat(run("bench", "soak", "--steps", "1")).isEqualTo(2);
+  }
+
+  @Test
   void cslaAndRepoptModesTrainWithTheGivenScalesAndVerify() {
     for (String mode : List.of("csla", "repopt")) {
       out.reset();

@@ -10,16 +10,30 @@ package dev.replens.engine.train;
  *     is slow
  * @param fullShapeScale broadcast a per-channel scale to the full map with an add before
  *     multiplying, instead of a broadcast multiply, whose backprop is slow
+ * @param lean train with the hand-written step ({@link LeanNetwork}) wherever it covers the
+ *     network, and with the SameDiff graph (tuned by the other flags) elsewhere
  */
-public record GraphTuning(boolean recycleStepMemory, boolean maskRelu, boolean fullShapeScale) {
+public record GraphTuning(
+    boolean recycleStepMemory, boolean maskRelu, boolean fullShapeScale, boolean lean) {
 
-  /** Every workaround on. */
-  public static final GraphTuning DEFAULT = new GraphTuning(true, true, true);
+  /** The lean step where it applies, the graph with every workaround elsewhere. */
+  public static final GraphTuning DEFAULT = new GraphTuning(true, true, true, true);
+
+  /** Always the SameDiff graph, with every workaround. */
+  public static final GraphTuning GRAPH = new GraphTuning(true, true, true, false);
+
+  /** The SameDiff graph with the given workarounds. */
+  public GraphTuning(boolean recycleStepMemory, boolean maskRelu, boolean fullShapeScale) {
+    this(recycleStepMemory, maskRelu, fullShapeScale, false);
+  }
 
   /** A short description of what is switched off, e.g. {@code no step memory}. */
   public String describe() {
     if (this.equals(DEFAULT)) {
-      return "all workarounds";
+      return "lean step";
+    }
+    if (this.equals(GRAPH)) {
+      return "graph, all workarounds";
     }
     StringBuilder sb = new StringBuilder();
     if (!recycleStepMemory) {

@@ -3,6 +3,7 @@ package dev.replens.engine.train;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
 
 /**
@@ -86,15 +87,20 @@ public final class Optimizer {
     double wd = config.weightDecay();
     switch (config.kind()) {
       case SGD -> {
-        INDArray d = wd > 0 ? grad.addi(param.mul(wd)) : grad;
-        INDArray buf = first.get(key);
-        if (buf == null || config.momentum() == 0) {
-          buf = d.dup();
-          first.put(key, buf);
-        } else {
-          buf.muli(config.momentum()).addi(d);
+        // In place (axpy), so that a step allocates nothing.
+        if (wd > 0) {
+          Nd4j.getBlasWrapper().level1().axpy(grad.length(), wd, param, grad);
         }
-        param.subi(buf.mul(learningRate));
+        INDArray buf = first.get(key);
+        if (buf == null) {
+          buf = grad.dup();
+          first.put(key, buf);
+        } else if (config.momentum() == 0) {
+          buf.assign(grad);
+        } else {
+          buf.muli(config.momentum()).addi(grad);
+        }
+        Nd4j.getBlasWrapper().level1().axpy(param.length(), -learningRate, buf, param);
       }
       case ADAM, ADAMW -> {
         INDArray[] moments = adamMoments(key, param, decayForAdam(param, grad));
@@ -192,6 +198,45 @@ public final class Optimizer {
     Map<String, INDArray> s = new LinkedHashMap<>();
     second.forEach((k, v) -> s.put(k, v.dup()));
     return new Snapshot(f, s, t, learningRate);
+  }
+
+  private final Map<String, INDArray> savedFirst = new LinkedHashMap<>();
+  private final Map<String, INDArray> savedSecond = new LinkedHashMap<>();
+  private int savedT;
+  private double savedLearningRate;
+
+  /**
+   * Keeps a copy of the state in arrays reused from one call to the next, for {@link #rollback}:
+   * the allocation-free form of {@link #snapshot}.
+   */
+  public void checkpoint() {
+    copyInto(first, savedFirst);
+    copyInto(second, savedSecond);
+    savedT = t;
+    savedLearningRate = learningRate;
+  }
+
+  /** Puts the state of the last {@link #checkpoint} back. */
+  public void rollback() {
+    first.keySet().retainAll(savedFirst.keySet());
+    second.keySet().retainAll(savedSecond.keySet());
+    copyInto(savedFirst, first);
+    copyInto(savedSecond, second);
+    t = savedT;
+    learningRate = savedLearningRate;
+  }
+
+  private static void copyInto(Map<String, INDArray> from, Map<String, INDArray> to) {
+    to.keySet().retainAll(from.keySet());
+    from.forEach(
+        (k, v) -> {
+          INDArray d = to.get(k);
+          if (d == null || !java.util.Arrays.equals(d.shape(), v.shape())) {
+            to.put(k, v.dup());
+          } else {
+            d.assign(v);
+          }
+        });
   }
 
   /** Puts a snapshot's state back. */

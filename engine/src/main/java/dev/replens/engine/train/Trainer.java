@@ -53,12 +53,15 @@ public final class Trainer implements AutoCloseable {
   private final GraphTuning tuning;
 
   private ModelState base;
+  private LeanNetwork lean;
   private NetworkGraph graph;
+  private final Map<String, INDArray> backup = new LinkedHashMap<>();
   private StepMemory memory;
   private boolean memoryInstalled;
   private Map<String, INDArray> params;
   private Map<String, INDArray> runningStats;
   private int step;
+  private double lastAnalysisMillis;
 
   private Trainer(ModelState initial, TrainConfig config, DatasetSplit data, GraphTuning tuning) {
     this(initial, config, data, tuning, ModelInit.repOptForms(initial.net(), initial.mode()));
@@ -177,29 +180,45 @@ public final class Trainer implements AutoCloseable {
   private void load(ModelState s) {
     this.base = s;
     Set<String> trainable = trainableKeys(s);
-    this.graph = NetworkGraph.build(s, trainable, config.dtype(), config.batchSize(), tuning);
+    this.lean = null;
+    this.graph = null;
+    if (tuning.lean()) {
+      try {
+        this.lean = LeanNetwork.build(s, trainable, config.dtype(), config.batchSize());
+      } catch (LeanNetwork.Unsupported e) {
+        LOG.debug("training with the graph: the lean step has no {}", e.getMessage());
+      }
+    }
     this.memory = new StepMemory();
     this.memoryInstalled = false;
     this.params = new LinkedHashMap<>();
-    for (NetworkGraph.Param p : graph.params()) {
-      params.put(p.key(), graph.sd().getVariable(p.var()).getArr());
+    List<String> bnKeys = new ArrayList<>();
+    if (lean != null) {
+      params.putAll(lean.params());
+      lean.batchStats().forEach(b -> bnKeys.add(b.keyPrefix()));
+    } else {
+      this.graph = NetworkGraph.build(s, trainable, config.dtype(), config.batchSize(), tuning);
+      for (NetworkGraph.Param p : graph.params()) {
+        params.put(p.key(), graph.sd().getVariable(p.var()).getArr());
+      }
+      graph.bnStats().forEach(b -> bnKeys.add(b.keyPrefix()));
     }
+    this.backup.clear();
     this.runningStats = new LinkedHashMap<>();
     Map<String, INDArray> flat = s.flatten();
-    for (NetworkGraph.BnStat b : graph.bnStats()) {
+    for (String b : bnKeys) {
       runningStats.put(
-          b.keyPrefix() + ".running_mean",
-          flat.get(b.keyPrefix() + ".running_mean").castTo(config.dtype()).dup());
+          b + ".running_mean", flat.get(b + ".running_mean").castTo(config.dtype()).dup());
       runningStats.put(
-          b.keyPrefix() + ".running_var",
-          flat.get(b.keyPrefix() + ".running_var").castTo(config.dtype()).dup());
+          b + ".running_var", flat.get(b + ".running_var").castTo(config.dtype()).dup());
     }
     this.step = s.step();
     LOG.debug(
-        "built the {} graph: {} trained arrays, {} BNs",
+        "built the {} {}: {} trained arrays, {} BNs",
         s.mode(),
+        lean != null ? "lean step" : "graph",
         params.size(),
-        graph.bnStats().size());
+        bnKeys.size());
   }
 
   /** The network-wide keys of every trained parameter of a state. */
@@ -348,6 +367,9 @@ public final class Trainer implements AutoCloseable {
     long t0 = System.nanoTime();
     int next = step + 1;
     Batch batch = sampler.next();
+    if (lean != null) {
+      return leanStep(batch, analyze, t0, next);
+    }
     Map<String, INDArray> ph = new LinkedHashMap<>();
     ph.put(NetworkGraph.X, input(batch));
     ph.put(NetworkGraph.Y, oneHot(batch.labels()));
@@ -374,6 +396,53 @@ public final class Trainer implements AutoCloseable {
       for (NetworkGraph.Param p : graph.params()) {
         grads.put(p.key(), og.getGradients().get(p.var()));
       }
+      blockMetrics = update(next, loss, grads, analyze);
+      analysisMillis = lastAnalysisMillis;
+      updateRunningStats(out);
+    } finally {
+      memory.endStep();
+    }
+    return finishStep(next, t0, loss, accuracy, analysisMillis, blockMetrics);
+  }
+
+  /** One step through the lean network: same checks, hooks and updates as the graph's. */
+  private StepMetrics leanStep(Batch batch, boolean analyze, long t0, int next) {
+    float[] x = batch.images().clone();
+    NetworkForward.normalize(
+        x,
+        batch.size(),
+        batch.channels(),
+        batch.height() * batch.width(),
+        base.inputMean(),
+        base.inputStd());
+    Buffers.write(lean.input(), x);
+    double loss = lean.step(batch.labels());
+    double accuracy = accuracy(lean.logitValues(), lean.logits().size(1), batch.labels());
+    List<BlockMetrics> blockMetrics = update(next, loss, lean.grads(), analyze);
+    double analysisMillis = lastAnalysisMillis;
+    double mom = config.bnMomentum();
+    for (LeanNetwork.BatchStat b : lean.batchStats()) {
+      double unbias = b.count() > 1 ? (double) b.count() / (b.count() - 1) : 1.0;
+      INDArray rm = runningStats.get(b.keyPrefix() + ".running_mean");
+      INDArray rv = runningStats.get(b.keyPrefix() + ".running_var");
+      rm.muli(1 - mom);
+      Nd4j.getBlasWrapper().level1().axpy(rm.length(), mom, b.mean(), rm);
+      rv.muli(1 - mom);
+      Nd4j.getBlasWrapper().level1().axpy(rv.length(), mom * unbias, b.var(), rv);
+    }
+    return finishStep(next, t0, loss, accuracy, analysisMillis, blockMetrics);
+  }
+
+  /**
+   * Checks the loss and gradients, runs the hooks, optionally analyzes, and updates every
+   * parameter; rolls the weights and optimizer back if an update is not finite.
+   *
+   * @return the branch metrics if {@code analyze}, else an empty list
+   */
+  private List<BlockMetrics> update(
+      int next, double loss, Map<String, INDArray> grads, boolean analyze) {
+    List<BlockMetrics> blockMetrics = List.of();
+    {
       if (!Double.isFinite(loss)) {
         throw new TrainingDivergedException(
             next,
@@ -387,7 +456,7 @@ public final class Trainer implements AutoCloseable {
                 + " are kept");
       }
       for (Map.Entry<String, INDArray> e : grads.entrySet()) {
-        if (WeightCheck.firstNonFinite(e.getValue()) >= 0) {
+        if (firstNonFinite(e.getValue()) >= 0) {
           throw new TrainingDivergedException(
               next,
               e.getKey(),
@@ -404,14 +473,22 @@ public final class Trainer implements AutoCloseable {
       for (StepHook h : hooks) {
         h.beforeUpdate(next, grads, readOnly);
       }
+      lastAnalysisMillis = 0;
       if (analyze) {
         long a0 = System.nanoTime();
         blockMetrics = analyzeBlocks(grads);
-        analysisMillis = (System.nanoTime() - a0) / 1e6;
+        lastAnalysisMillis = (System.nanoTime() - a0) / 1e6;
       }
-      Map<String, INDArray> backup = new LinkedHashMap<>();
-      params.forEach((k, v) -> backup.put(k, v.dup()));
-      Optimizer.Snapshot optBackup = optimizer.snapshot();
+      params.forEach(
+          (k, v) -> {
+            INDArray b = backup.get(k);
+            if (b == null || !java.util.Arrays.equals(b.shape(), v.shape())) {
+              backup.put(k, v.dup());
+            } else {
+              b.assign(v);
+            }
+          });
+      optimizer.checkpoint();
       boolean adam = config.optimizer().kind() != OptimizerConfig.Kind.SGD;
       for (Map.Entry<String, INDArray> e : grads.entrySet()) {
         INDArray g = e.getValue();
@@ -429,9 +506,9 @@ public final class Trainer implements AutoCloseable {
       }
       optimizer.endStep();
       for (Map.Entry<String, INDArray> e : params.entrySet()) {
-        if (WeightCheck.firstNonFinite(e.getValue()) >= 0) {
+        if (firstNonFinite(e.getValue()) >= 0) {
           params.forEach((k, v) -> v.assign(backup.get(k)));
-          optimizer.restore(optBackup);
+          optimizer.rollback();
           throw new TrainingDivergedException(
               next,
               e.getKey(),
@@ -444,10 +521,17 @@ public final class Trainer implements AutoCloseable {
                   + " are kept");
         }
       }
-      updateRunningStats(out);
-    } finally {
-      memory.endStep();
     }
+    return blockMetrics;
+  }
+
+  private StepMetrics finishStep(
+      int next,
+      long t0,
+      double loss,
+      double accuracy,
+      double analysisMillis,
+      List<BlockMetrics> blockMetrics) {
     step = next;
     for (StepHook h : hooks) {
       h.afterUpdate(step, Collections.unmodifiableMap(params));
@@ -464,7 +548,7 @@ public final class Trainer implements AutoCloseable {
         optimizer.learningRate(),
         ms,
         analysisMillis,
-        MemoryUsage.now(memory.pooledBytes()),
+        MemoryUsage.now(stepWorkingSetBytes()),
         blockMetrics);
   }
 
@@ -562,9 +646,14 @@ public final class Trainer implements AutoCloseable {
     branchScales.keySet().retainAll(same);
   }
 
+  /** Where the lean step's time went, if profiling is on (empty otherwise). */
+  String leanProfile() {
+    return lean == null ? "" : lean.profile();
+  }
+
   /** Bytes of arrays one step of the current graph uses. */
   public long stepWorkingSetBytes() {
-    return memory.pooledBytes();
+    return lean != null ? lean.bytes() : memory.pooledBytes();
   }
 
   /**
@@ -572,7 +661,7 @@ public final class Trainer implements AutoCloseable {
    * session if SameDiff hasn't yet, so that even the first step's arrays are recycled.
    */
   private void installMemory() {
-    if (memoryInstalled || !tuning.recycleStepMemory()) {
+    if (memoryInstalled || !tuning.recycleStepMemory() || graph == null) {
       return;
     }
     SameDiff grad = graph.sd().getFunction("grad");
@@ -617,8 +706,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   private static double accuracy(INDArray logits, int[] labels) {
-    double[] l = logits.castTo(DataType.DOUBLE).dup('c').data().asDouble();
-    int classes = (int) logits.size(1);
+    return accuracy(
+        logits.castTo(DataType.DOUBLE).dup('c').data().asDouble(), logits.size(1), labels);
+  }
+
+  private static double accuracy(double[] l, long numClasses, int[] labels) {
+    int classes = (int) numClasses;
     int right = 0;
     for (int i = 0; i < labels.length; i++) {
       int best = 0;
@@ -634,6 +727,20 @@ public final class Trainer implements AutoCloseable {
     return (double) right / labels.length;
   }
 
+  /** Like {@link WeightCheck#firstNonFinite}, without a native copy for a dense array. */
+  private static long firstNonFinite(INDArray a) {
+    if (a.isView() || a.data().length() != a.length()) {
+      return WeightCheck.firstNonFinite(a);
+    }
+    double[] v = a.data().asDouble();
+    for (int i = 0; i < v.length; i++) {
+      if (!Double.isFinite(v[i])) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
   private void checkThread() {
     if (Thread.currentThread() != owner) {
       throw new IllegalStateException(
@@ -644,6 +751,12 @@ public final class Trainer implements AutoCloseable {
   private void closeGraph() {
     // SameDiff M2.1 has no close(); its arrays go with the graph object. The step arrays are ours.
     memory.close();
+    if (lean != null) {
+      lean.close();
+      lean = null;
+    }
+    backup.values().forEach(INDArray::close);
+    backup.clear();
   }
 
   @Override

@@ -1,0 +1,1092 @@
+package dev.replens.engine.train;
+
+import dev.replens.engine.model.Activation;
+import dev.replens.engine.model.AvgPool;
+import dev.replens.engine.model.BatchNorm;
+import dev.replens.engine.model.BlockSpec;
+import dev.replens.engine.model.Branch;
+import dev.replens.engine.model.ChannelBias;
+import dev.replens.engine.model.ChannelScale;
+import dev.replens.engine.model.Conv;
+import dev.replens.engine.model.Identity;
+import dev.replens.engine.model.Nonlinearity;
+import dev.replens.engine.model.Op;
+import dev.replens.engine.model.Padding2D;
+import dev.replens.engine.model.PaddingMode;
+import dev.replens.engine.pipeline.BlockState;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.api.ops.DynamicCustomOp;
+import org.nd4j.linalg.api.ops.impl.reduce.floating.SquaredNorm;
+import org.nd4j.linalg.api.ops.impl.reduce.same.Sum;
+import org.nd4j.linalg.api.ops.impl.reduce3.Dot;
+import org.nd4j.linalg.api.ops.impl.scalar.RectifiedLinear;
+import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.INDArrayIndex;
+import org.nd4j.linalg.indexing.NDArrayIndex;
+
+/**
+ * A network's training step written out by hand: the forward pass and its backward pass run on
+ * ND4J's native ops (conv2d and conv2d_bp through oneDNN, broadcast multiply and add, reductions
+ * over the contiguous spatial axis) into arrays allocated once when the network is built and reused
+ * by every step. No graph is executed and a step allocates no native memory.
+ *
+ * <p>The same network as {@link NetworkGraph} builds, with the same semantics (padding folded into
+ * the first conv of a branch, train-mode BN with the biased batch variance, one conv per block in
+ * {@link TrainMode#ONLINE} with the kernel generated once per step by {@link LeanKernel}). Blocks
+ * it can't express (grouped convs, frequency filters, strides, activations other than ReLU) make
+ * {@link #build} throw {@link Unsupported}, and the trainer uses the graph instead.
+ *
+ * <p>Order of calls: {@link #build} → fill {@link #input()} → {@link #step} (forward and backward:
+ * {@link #grads()}, {@link #logits()} and {@link #batchStats()} then hold that step's values) or
+ * {@link #loss} (forward only) → ... → {@link #close}, which frees every array. Single-threaded.
+ */
+final class LeanNetwork implements AutoCloseable {
+
+  /** The network holds an op or a layout the lean path doesn't implement. */
+  static final class Unsupported extends RuntimeException {
+    Unsupported(String why) {
+      super(why);
+    }
+  }
+
+  /**
+   * A BN's batch statistics of the last forward pass.
+   *
+   * @param keyPrefix the network-wide key of the op, e.g. {@code block0/rbr_dense.bn}
+   * @param mean the batch mean {@code [C]}
+   * @param var the biased batch variance {@code [C]}
+   * @param count values per channel in a batch
+   */
+  record BatchStat(String keyPrefix, INDArray mean, INDArray var, long count) {}
+
+  /** An activation {@code [N, c, h, w]} and its gradient. */
+  static final class T {
+    final int c;
+    final int h;
+    final int w;
+    final INDArray v;
+    INDArray g;
+    boolean gradSet;
+    boolean aliased;
+
+    T(INDArray v, INDArray g, int c, int h, int w) {
+      this.v = v;
+      this.g = g;
+      this.c = c;
+      this.h = h;
+      this.w = w;
+    }
+  }
+
+  /** A parameter or buffer and (if trained) its gradient. */
+  static final class P {
+    final String key;
+    final INDArray v;
+    final INDArray g;
+
+    P(String key, INDArray v, INDArray g) {
+      this.key = key;
+      this.v = v;
+      this.g = g;
+    }
+  }
+
+  private interface Node {
+    void forward();
+
+    void backward();
+  }
+
+  private int nodeCount;
+
+  private String nodeName(String kind, T out) {
+    return (nodeCount++) + " " + kind + " " + out.c + "x" + out.h + "x" + out.w;
+  }
+
+  private final DataType dt;
+  private final int n;
+  private final List<INDArray> owned = new ArrayList<>();
+  private final List<Node> nodes = new ArrayList<>();
+  private final List<T> tensors = new ArrayList<>();
+  private final List<BatchStat> stats = new ArrayList<>();
+  private final Map<String, P> all = new LinkedHashMap<>();
+  private final Map<String, INDArray> trainedValues = new LinkedHashMap<>();
+  private final Map<String, INDArray> trainedGrads = new LinkedHashMap<>();
+  private final Map<String, INDArray> values;
+  private final Set<String> trainable;
+  private final T in;
+  private T last;
+  private P fcW;
+  private P fcB;
+  private INDArray logits;
+  private INDArray pooledSum;
+  private INDArray poolGrad;
+  private INDArray ones;
+  private int classes;
+  private double[] logitValues;
+  private double[] pooled;
+  private long bytes;
+
+  private LeanNetwork(ModelState s, Set<String> trainable, DataType dt, int batch) {
+    this.dt = dt;
+    this.n = batch;
+    this.values = s.flatten();
+    this.trainable = trainable;
+    NetworkSpec net = s.net();
+    INDArray x = alloc(batch, net.inputChannels(), net.imageHeight(), net.imageWidth());
+    this.in = new T(x, null, net.inputChannels(), net.imageHeight(), net.imageWidth());
+  }
+
+  /**
+   * Builds the step for {@code state}; its weights are copied.
+   *
+   * @throws Unsupported naming what the lean path can't run
+   */
+  static LeanNetwork build(ModelState state, Set<String> trainable, DataType dt, int batch) {
+    LeanNetwork ln = new LeanNetwork(state, trainable, dt, batch);
+    try {
+      ln.assemble(state);
+      return ln;
+    } catch (RuntimeException e) {
+      ln.close();
+      throw e;
+    }
+  }
+
+  private void assemble(ModelState s) {
+    T a = offlineBlock(ModelState.STEM, s.stem(), in);
+    for (int i = 0; i < s.blocks().size(); i++) {
+      BlockState b = s.blocks().get(i);
+      String layer = ModelState.blockLayer(i);
+      a = s.mode() == TrainMode.ONLINE ? onlineBlock(layer, b, a) : offlineBlock(layer, b, a);
+    }
+    last = a;
+    classes = s.net().numClasses();
+    fcW = param(ModelState.HEAD, "fc.weight");
+    fcB = param(ModelState.HEAD, "fc.bias");
+    logits = alloc(n, classes);
+    pooledSum = alloc(n, a.c);
+    poolGrad = alloc(n, a.c, 1);
+    ones = alloc(1, 1, (long) a.h * a.w).assign(1.0);
+    for (Map.Entry<String, P> e : all.entrySet()) {
+      if (e.getValue().g != null) {
+        trainedValues.put(e.getKey(), e.getValue().v);
+        trainedGrads.put(e.getKey(), e.getValue().g);
+      }
+    }
+  }
+
+  /** The input batch {@code [N, C, H, W]}, normalized; fill it before a step. */
+  INDArray input() {
+    return in.v;
+  }
+
+  /** Every trained parameter by network-wide key (the arrays the step reads; update in place). */
+  Map<String, INDArray> params() {
+    return trainedValues;
+  }
+
+  /** The gradients of the last {@link #step}, by key (overwritten by the next step). */
+  Map<String, INDArray> grads() {
+    return trainedGrads;
+  }
+
+  /** The logits {@code [N, classes]} of the last forward pass. */
+  INDArray logits() {
+    return logits;
+  }
+
+  /** The logits of the last forward pass, row-major, in float64. */
+  double[] logitValues() {
+    return logitValues;
+  }
+
+  /** Every BN's batch statistics of the last forward pass, in network order. */
+  List<BatchStat> batchStats() {
+    return stats;
+  }
+
+  /** Bytes of native memory this network holds (activations, gradients, weights, scratch). */
+  long bytes() {
+    return bytes;
+  }
+
+  /** The forward pass only: the mean softmax cross-entropy of the batch in {@link #input()}. */
+  double loss(int[] labels) {
+    for (Node node : nodes) {
+      node.forward();
+    }
+    return head(labels, false);
+  }
+
+  private static final boolean PROFILE = Boolean.getBoolean("replens.lean.profile");
+  private final Map<String, long[]> profile = new LinkedHashMap<>();
+
+  /** Forward and backward: returns the loss and fills {@link #grads()}. */
+  double step(int[] labels) {
+    for (Node node : nodes) {
+      long t0 = PROFILE ? System.nanoTime() : 0;
+      node.forward();
+      if (PROFILE) {
+        profile.computeIfAbsent(node.toString(), k -> new long[2])[0] += System.nanoTime() - t0;
+      }
+    }
+    for (T t : tensors) {
+      t.gradSet = false;
+    }
+    double loss = head(labels, true);
+    for (int i = nodes.size() - 1; i >= 0; i--) {
+      long t0 = PROFILE ? System.nanoTime() : 0;
+      nodes.get(i).backward();
+      if (PROFILE) {
+        profile.computeIfAbsent(nodes.get(i).toString(), k -> new long[2])[1] +=
+            System.nanoTime() - t0;
+      }
+    }
+    return loss;
+  }
+
+  /** Cumulative ms per node (forward, backward) when profiling is on. */
+  String profile() {
+    StringBuilder sb = new StringBuilder();
+    profile.forEach(
+        (k, v) ->
+            sb.append(
+                String.format(
+                    java.util.Locale.ROOT, "%-40s %9.1f %9.1f%n", k, v[0] / 1e6, v[1] / 1e6)));
+    return sb.toString();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Head: global average pooling, linear, softmax cross-entropy (small; done on the heap)
+
+  private double head(int[] labels, boolean backward) {
+    T a = last;
+    long hw = (long) a.h * a.w;
+    Nd4j.getExecutioner().exec(new Sum(a.v.reshape(n, a.c, hw), pooledSum, 2));
+    pooled = pooledSum.data().asDouble();
+    for (int i = 0; i < pooled.length; i++) {
+      pooled[i] /= hw;
+    }
+    double[] w = fcW.v.data().asDouble();
+    double[] b = fcB.v.data().asDouble();
+    int c = a.c;
+    logitValues = new double[n * classes];
+    double loss = 0;
+    double[] dz = new double[n * classes];
+    for (int i = 0; i < n; i++) {
+      double max = Double.NEGATIVE_INFINITY;
+      for (int k = 0; k < classes; k++) {
+        double z = b[k];
+        for (int j = 0; j < c; j++) {
+          z += pooled[i * c + j] * w[k * c + j];
+        }
+        logitValues[i * classes + k] = z;
+        max = Math.max(max, z);
+      }
+      double sum = 0;
+      for (int k = 0; k < classes; k++) {
+        sum += Math.exp(logitValues[i * classes + k] - max);
+      }
+      double lse = Math.log(sum);
+      loss -= logitValues[i * classes + labels[i]] - max - lse;
+      for (int k = 0; k < classes; k++) {
+        double p = Math.exp(logitValues[i * classes + k] - max - lse);
+        dz[i * classes + k] = (p - (k == labels[i] ? 1 : 0)) / n;
+      }
+    }
+    loss /= n;
+    Buffers.write(logits, logitValues);
+    if (!backward) {
+      return loss;
+    }
+    double[] dw = new double[classes * c];
+    double[] db = new double[classes];
+    double[] dp = new double[n * c];
+    for (int i = 0; i < n; i++) {
+      for (int k = 0; k < classes; k++) {
+        double g = dz[i * classes + k];
+        db[k] += g;
+        for (int j = 0; j < c; j++) {
+          dw[k * c + j] += g * pooled[i * c + j];
+          dp[i * c + j] += g * w[k * c + j] / hw;
+        }
+      }
+    }
+    Buffers.write(fcW.g, dw);
+    Buffers.write(fcB.g, db);
+    Buffers.write(poolGrad, dp);
+    // dx[n, c, :] = dp[n, c]: a broadcast multiply of [N, C, 1] with ones [1, 1, HW].
+    exec(
+        DynamicCustomOp.builder("multiply")
+            .addInputs(poolGrad, ones)
+            .addOutputs(a.g.reshape(n, a.c, hw))
+            .build());
+    a.gradSet = true;
+    return loss;
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Building
+
+  private INDArray alloc(long... shape) {
+    INDArray a = Nd4j.createUninitializedDetached(dt, 'c', shape);
+    owned.add(a);
+    bytes += a.length() * dt.width();
+    return a;
+  }
+
+  private final Map<String, INDArray> shared = new java.util.HashMap<>();
+
+  /**
+   * Scratch of a shape that nodes use only inside one call of theirs, so all of them share it;
+   * {@code slot} tells apart two scratch arrays one call needs at once.
+   */
+  private INDArray shared(String slot, long... shape) {
+    return shared.computeIfAbsent(slot + java.util.Arrays.toString(shape), k -> alloc(shape));
+  }
+
+  private T tensor(int c, int h, int w) {
+    T t = new T(alloc(n, c, h, w), alloc(n, c, h, w), c, h, w);
+    tensors.add(t);
+    return t;
+  }
+
+  /** A parameter or buffer by layer and block key; trained ones get a gradient array. */
+  private P param(String layer, String blockKey) {
+    String key = ModelState.key(layer, blockKey);
+    return all.computeIfAbsent(
+        key,
+        k -> {
+          INDArray v = values.get(k);
+          if (v == null) {
+            throw new IllegalStateException("no weight '" + k + "'");
+          }
+          INDArray copy = alloc(v.shape()).assign(v.castTo(dt));
+          INDArray g = trainable.contains(k) ? alloc(v.shape()).assign(0.0) : null;
+          return new P(k, copy, g);
+        });
+  }
+
+  private T offlineBlock(String layer, BlockState s, T x) {
+    BlockSpec spec = s.spec();
+    List<T> outs = new ArrayList<>();
+    for (Branch b : spec.branches()) {
+      T y = branch(layer, spec, b, x);
+      if (!outs.isEmpty()) {
+        T first = outs.get(0);
+        if (y.c != first.c || y.h != first.h || y.w != first.w) {
+          throw new IllegalArgumentException(
+              "branch '"
+                  + b.id()
+                  + "' gives "
+                  + y.c
+                  + "x"
+                  + y.h
+                  + "x"
+                  + y.w
+                  + " but the branches before it give "
+                  + first.c
+                  + "x"
+                  + first.h
+                  + "x"
+                  + first.w);
+        }
+      }
+      outs.add(y);
+    }
+    T out = outs.size() == 1 ? outs.get(0) : sum(outs, x);
+    for (Op op : spec.post()) {
+      out = channelWise(layer, BlockSpec.POST, op, out);
+    }
+    return activate(out, spec.activation());
+  }
+
+  private T onlineBlock(String layer, BlockState s, T x) {
+    BlockSpec spec = s.spec();
+    if (spec.stride() != 1) {
+      throw new Unsupported("strided blocks");
+    }
+    int k = spec.kernel();
+    LeanKernel gen = new LeanKernel(spec, key -> param(layer, key));
+    INDArray w = alloc(spec.outChannels(), spec.inChannels(), k, k);
+    INDArray gw = alloc(spec.outChannels(), spec.inChannels(), k, k);
+    T out =
+        conv(
+            x,
+            w,
+            gw,
+            null,
+            spec.outChannels(),
+            k,
+            k,
+            spec.padding(),
+            spec.padding(),
+            () -> Buffers.write(w, gen.forward()),
+            () -> gen.backward(gw.data().asDouble()));
+    for (Op op : spec.post()) {
+      out = channelWise(layer, BlockSpec.POST, op, out);
+    }
+    return activate(out, spec.activation());
+  }
+
+  private T branch(String layer, BlockSpec spec, Branch b, T x) {
+    boolean perOp = b.paddingMode() == PaddingMode.PER_OP;
+    Padding2D pad = spec.branchPadding(b);
+    int strideOp = b.strideOpIndex();
+    boolean padPending = !perOp && (pad.h() != 0 || pad.w() != 0);
+    boolean firstSpatial = true;
+    T m = x;
+    for (int i = 0; i < b.ops().size(); i++) {
+      Op op = b.ops().get(i);
+      if (i == strideOp && spec.stride() != 1) {
+        throw new Unsupported("strided blocks");
+      }
+      int ph = 0;
+      int pw = 0;
+      if (perOp && op.spatial()) {
+        ph =
+            firstSpatial ? spec.padding() - spec.kernel() / 2 + op.kernelH() / 2 : op.kernelH() / 2;
+        pw =
+            firstSpatial ? spec.padding() - spec.kernel() / 2 + op.kernelW() / 2 : op.kernelW() / 2;
+        firstSpatial = false;
+      } else if (padPending) {
+        ph = pad.h();
+        pw = pad.w();
+        padPending = false;
+      }
+      // A padded 1x1 conv is not folded: conv2d_bp of a 1x1 kernel with padding took 20x the time
+      // of the unpadded one on a [64, 32, 32, 32] map; an explicit pad and copy costs far less.
+      boolean foldable =
+          op instanceof Conv c
+              && ph >= 0
+              && pw >= 0
+              && (c.kernelH() > 1 || c.kernelW() > 1 || (ph == 0 && pw == 0));
+      if ((ph != 0 || pw != 0) && !foldable) {
+        m = padOrCrop(m, ph, pw);
+        ph = 0;
+        pw = 0;
+      }
+      m = apply(layer, b.id(), op, m, ph, pw);
+    }
+    return m;
+  }
+
+  private T apply(String layer, String branchId, Op op, T m, int ph, int pw) {
+    String p = branchId + "." + op.id() + ".";
+    if (op instanceof Conv c) {
+      if (c.groups() != 1) {
+        throw new Unsupported("grouped convs");
+      }
+      P w = param(layer, p + "weight");
+      P bias = c.bias() ? param(layer, p + "bias") : null;
+      return conv(m, w.v, w.g, bias, c.outChannels(), c.kernelH(), c.kernelW(), ph, pw, null, null);
+    }
+    if (op instanceof Identity) {
+      return m;
+    }
+    if (op instanceof AvgPool a) {
+      return avgPool(m, a.kernel());
+    }
+    if (op instanceof Nonlinearity nl) {
+      return activate(m, nl.kind());
+    }
+    return channelWise(layer, branchId, op, m);
+  }
+
+  private T channelWise(String layer, String branchId, Op op, T m) {
+    String p = branchId + "." + op.id() + ".";
+    if (op instanceof BatchNorm bn) {
+      return batchNorm(
+          ModelState.key(layer, branchId + "." + bn.id()),
+          m,
+          param(layer, p + "weight"),
+          param(layer, p + "bias"),
+          bn.eps());
+    }
+    if (op instanceof ChannelScale) {
+      return scale(m, param(layer, p + "weight"));
+    }
+    if (op instanceof ChannelBias) {
+      return shift(m, param(layer, p + "bias"));
+    }
+    throw new Unsupported(op.describe());
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Ops. Each adds a node whose backward accumulates into its inputs' gradients.
+
+  private static void exec(DynamicCustomOp op) {
+    if (Boolean.getBoolean("lean.debug")) {
+      List<org.nd4j.linalg.api.shape.LongShapeDescriptor> d = op.calculateOutputShape();
+      for (int i = 0; i < d.size(); i++) {
+        if (!java.util.Arrays.equals(d.get(i).getShape(), op.outputArguments().get(i).shape())) {
+          throw new IllegalStateException(
+              op.opName()
+                  + " output "
+                  + i
+                  + " "
+                  + java.util.Arrays.toString(d.get(i).getShape())
+                  + " vs "
+                  + java.util.Arrays.toString(op.outputArguments().get(i).shape()));
+        }
+      }
+    }
+    Nd4j.exec(op);
+  }
+
+  /** Where to write {@code x}'s gradient: its own array, or scratch to add if already set. */
+  private static INDArray gradTarget(T x, INDArray[] scratch, LeanNetwork net) {
+    if (!x.gradSet) {
+      x.gradSet = true;
+      return x.g;
+    }
+    if (scratch[0] == null) {
+      scratch[0] = net.shared("dx", x.v.shape());
+    }
+    return scratch[0];
+  }
+
+  private static void finishGrad(T x, INDArray target) {
+    if (target != x.g) {
+      x.g.addi(target);
+    }
+  }
+
+  private static void addGrad(T x, INDArray g) {
+    if (!x.gradSet) {
+      x.g.assign(g);
+      x.gradSet = true;
+    } else {
+      x.g.addi(g);
+    }
+  }
+
+  private T conv(
+      T x,
+      INDArray w,
+      INDArray gw,
+      P bias,
+      int out,
+      int kh,
+      int kw,
+      int ph,
+      int pw,
+      Runnable beforeForward,
+      Runnable afterBackward) {
+    int oh = x.h + 2 * ph - kh + 1;
+    int ow = x.w + 2 * pw - kw + 1;
+    if (oh < 1 || ow < 1) {
+      throw new IllegalArgumentException(
+          "a " + kh + "x" + kw + " conv leaves nothing of a " + x.h + "x" + x.w + " map");
+    }
+    T y = tensor(out, oh, ow);
+    int[] ia = {kh, kw, 1, 1, ph, pw, 1, 1, 0, 0, 1};
+    INDArray gwScratch = gw == null ? alloc(w.shape()) : gw;
+    INDArray gbScratch = bias == null ? null : bias.g != null ? bias.g : alloc(bias.v.shape());
+    INDArray[] scratch = new INDArray[1];
+    boolean needDx = x != in;
+    INDArray dxSink = needDx ? null : alloc(x.v.shape());
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("conv", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            if (beforeForward != null) {
+              beforeForward.run();
+            }
+            DynamicCustomOp.DynamicCustomOpsBuilder b =
+                DynamicCustomOp.builder("conv2d").addIntegerArguments(ia);
+            if (bias == null) {
+              b.addInputs(x.v, w);
+            } else {
+              b.addInputs(x.v, w, bias.v);
+            }
+            exec(b.addOutputs(y.v).build());
+          }
+
+          @Override
+          public void backward() {
+            INDArray dx = needDx ? gradTarget(x, scratch, LeanNetwork.this) : dxSink;
+            DynamicCustomOp.DynamicCustomOpsBuilder b =
+                DynamicCustomOp.builder("conv2d_bp").addIntegerArguments(ia);
+            if (bias == null) {
+              b.addInputs(x.v, w, y.g).addOutputs(dx, gwScratch);
+            } else {
+              b.addInputs(x.v, w, bias.v, y.g).addOutputs(dx, gwScratch, gbScratch);
+            }
+            exec(b.build());
+            if (needDx) {
+              finishGrad(x, dx);
+            }
+            if (afterBackward != null) {
+              afterBackward.run();
+            }
+          }
+        });
+    return y;
+  }
+
+  private T sum(List<T> parts, T blockInput) {
+    T first = parts.get(0);
+    T y = new T(alloc(n, first.c, first.h, first.w), null, first.c, first.h, first.w);
+    y.g = alloc(n, first.c, first.h, first.w);
+    tensors.add(y);
+    // A branch output only the sum reads shares the sum's gradient array.
+    List<T> copies = new ArrayList<>();
+    for (T p : parts) {
+      boolean own = p != blockInput && !p.aliased && parts.indexOf(p) == parts.lastIndexOf(p);
+      if (own && tensors.contains(p)) {
+        tensors.remove(p);
+        INDArray dropped = p.g;
+        owned.removeIf(a -> a == dropped);
+        bytes -= p.g.length() * dt.width();
+        p.g = y.g;
+        p.aliased = true;
+      } else {
+        copies.add(p);
+      }
+    }
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("sum", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            exec(
+                DynamicCustomOp.builder("add")
+                    .addInputs(parts.get(0).v, parts.get(1).v)
+                    .addOutputs(y.v)
+                    .build());
+            for (int i = 2; i < parts.size(); i++) {
+              y.v.addi(parts.get(i).v);
+            }
+          }
+
+          @Override
+          public void backward() {
+            for (T p : parts) {
+              if (p.aliased && p.g == y.g) {
+                p.gradSet = true;
+              }
+            }
+            for (T p : copies) {
+              addGrad(p, y.g);
+            }
+          }
+        });
+    return y;
+  }
+
+  private final Map<String, T> pads = new java.util.HashMap<>();
+
+  /** {@code x} zero-padded (or cropped); branches that pad the same input alike share it. */
+  private T padOrCrop(T x, int ph, int pw) {
+    String key = System.identityHashCode(x) + ":" + tensors.indexOf(x) + ":" + ph + ":" + pw;
+    T cached = pads.get(key);
+    if (cached != null) {
+      return cached;
+    }
+    T y = newPadOrCrop(x, ph, pw);
+    pads.put(key, y);
+    return y;
+  }
+
+  private T newPadOrCrop(T x, int ph, int pw) {
+    int hh = x.h + 2 * ph;
+    int ww = x.w + 2 * pw;
+    if (hh < 1 || ww < 1) {
+      throw new IllegalArgumentException(
+          "cropping leaves nothing of a " + x.h + "x" + x.w + " map");
+    }
+    T y = tensor(x.c, hh, ww);
+    y.v.assign(0.0);
+    if ((ph < 0 && pw > 0) || (ph > 0 && pw < 0)) {
+      throw new Unsupported("mixed padding and cropping");
+    }
+    boolean padding = ph >= 0 && pw >= 0;
+    INDArrayIndex[] inner =
+        padding
+            ? new INDArrayIndex[] {
+              NDArrayIndex.all(),
+              NDArrayIndex.all(),
+              NDArrayIndex.interval(ph, ph + x.h),
+              NDArrayIndex.interval(pw, pw + x.w)
+            }
+            : null;
+    INDArrayIndex[] crop =
+        padding
+            ? null
+            : new INDArrayIndex[] {
+              NDArrayIndex.all(),
+              NDArrayIndex.all(),
+              NDArrayIndex.interval(-ph, -ph + hh),
+              NDArrayIndex.interval(-pw, -pw + ww)
+            };
+    INDArray[] scratch = new INDArray[1];
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("pad", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            if (inner != null) {
+              y.v.get(inner).assign(x.v);
+            } else {
+              y.v.assign(x.v.get(crop));
+            }
+          }
+
+          @Override
+          public void backward() {
+            if (x == in) {
+              return;
+            }
+            INDArray dx = gradTarget(x, scratch, LeanNetwork.this);
+            if (inner != null) {
+              dx.assign(y.g.get(inner));
+            } else {
+              dx.assign(0.0);
+              dx.get(crop).assign(y.g);
+            }
+            finishGrad(x, dx);
+          }
+        });
+    return y;
+  }
+
+  private T avgPool(T x, int k) {
+    T y = tensor(x.c, x.h - k + 1, x.w - k + 1);
+    if (y.h < 1 || y.w < 1) {
+      throw new IllegalArgumentException(
+          "a " + k + "x" + k + " pool leaves nothing of a " + x.h + "x" + x.w + " map");
+    }
+    int[] ia = {k, k, 1, 1, 0, 0, 1, 1, 0, 0, 0};
+    INDArray[] scratch = new INDArray[1];
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("avgpool", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            exec(
+                DynamicCustomOp.builder("avgpool2d")
+                    .addInputs(x.v)
+                    .addOutputs(y.v)
+                    .addIntegerArguments(ia)
+                    .build());
+          }
+
+          @Override
+          public void backward() {
+            if (x == in) {
+              return;
+            }
+            INDArray dx = gradTarget(x, scratch, LeanNetwork.this);
+            exec(
+                DynamicCustomOp.builder("avgpool2d_bp")
+                    .addInputs(x.v, y.g)
+                    .addOutputs(dx)
+                    .addIntegerArguments(ia)
+                    .build());
+            finishGrad(x, dx);
+          }
+        });
+    return y;
+  }
+
+  private T activate(T x, Activation a) {
+    if (a == Activation.NONE) {
+      return x;
+    }
+    if (a != Activation.RELU) {
+      throw new Unsupported(a.label());
+    }
+    T y = tensor(x.c, x.h, x.w);
+    INDArray[] scratch = new INDArray[1];
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("relu", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            Nd4j.exec(new RectifiedLinear(x.v, y.v, 0.0));
+          }
+
+          @Override
+          public void backward() {
+            if (x == in) {
+              return;
+            }
+            INDArray dx = gradTarget(x, scratch, LeanNetwork.this);
+            exec(
+                DynamicCustomOp.builder("relu_bp")
+                    .addInputs(y.v, y.g)
+                    .addOutputs(dx)
+                    .addFloatingPointArguments(0.0)
+                    .build());
+            finishGrad(x, dx);
+          }
+        });
+    return y;
+  }
+
+  /** {@code [N, C, HW]} view of an activation-shaped array. */
+  private INDArray nch(T t, INDArray a) {
+    return a.reshape(n, t.c, (long) t.h * t.w);
+  }
+
+  /** Per-channel sums of {@code a} ({@code [N, C, HW]}) over batch and space. */
+  private double[] channelSums(INDArray a3, INDArray nc) {
+    Nd4j.getExecutioner().exec(new Sum(a3, nc, 2));
+    return foldBatch(nc);
+  }
+
+  private double[] foldBatch(INDArray nc) {
+    double[] v = nc.data().asDouble();
+    int c = (int) nc.size(1);
+    double[] out = new double[c];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < c; j++) {
+        out[j] += v[i * c + j];
+      }
+    }
+    return out;
+  }
+
+  private T scale(T x, P s) {
+    T y = tensor(x.c, x.h, x.w);
+    INDArray s3 = s.v.reshape(1, x.c, 1);
+    INDArray nc = alloc(n, x.c);
+    INDArray[] scratch = new INDArray[1];
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("scale", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            exec(
+                DynamicCustomOp.builder("multiply")
+                    .addInputs(nch(x, x.v), s3)
+                    .addOutputs(nch(y, y.v))
+                    .build());
+          }
+
+          @Override
+          public void backward() {
+            if (s.g != null) {
+              Nd4j.getExecutioner().exec(new Dot(nch(y, y.g), nch(x, x.v), nc, 2));
+              Buffers.write(s.g, foldBatch(nc));
+            }
+            if (x == in) {
+              return;
+            }
+            INDArray dx = gradTarget(x, scratch, LeanNetwork.this);
+            exec(
+                DynamicCustomOp.builder("multiply")
+                    .addInputs(nch(y, y.g), s3)
+                    .addOutputs(nch(x, dx))
+                    .build());
+            finishGrad(x, dx);
+          }
+        });
+    return y;
+  }
+
+  private T shift(T x, P t) {
+    T y = tensor(x.c, x.h, x.w);
+    INDArray t3 = t.v.reshape(1, x.c, 1);
+    INDArray nc = alloc(n, x.c);
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("shift", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            exec(
+                DynamicCustomOp.builder("add")
+                    .addInputs(nch(x, x.v), t3)
+                    .addOutputs(nch(y, y.v))
+                    .build());
+          }
+
+          @Override
+          public void backward() {
+            if (t.g != null) {
+              Buffers.write(t.g, channelSums(nch(y, y.g), nc));
+            }
+            if (x != in) {
+              addGrad(x, y.g);
+            }
+          }
+        });
+    return y;
+  }
+
+  /**
+   * Train-mode batch norm over batch and space, per channel:
+   *
+   * <pre>μ = mean(x), σ² = mean((x − μ)²), y = (x − μ) · γ/sqrt(σ² + ε) + β</pre>
+   *
+   * Backward, with {@code x̂ = (x − μ)/sqrt(σ² + ε)} and {@code M} values per channel: {@code dγ =
+   * Σ dy·x̂}, {@code dβ = Σ dy}, {@code dx = γ/sqrt(σ² + ε) · (dy − dβ/M − x̂·dγ/M)}, computed as
+   * {@code A·dy + B·(x − μ) + C} with per-channel {@code A, B, C}. The batch statistics come from
+   * one pass each for {@code Σx} and {@code Σx²} (summed in float64 across the batch), and the
+   * normalization is one native batchnorm pass.
+   */
+  private T batchNorm(String keyPrefix, T x, P gamma, P beta, double eps) {
+    int c = x.c;
+    long m = (long) n * x.h * x.w;
+    T y = tensor(c, x.h, x.w);
+    INDArray nc = alloc(n, c);
+    INDArray a3 = alloc(1, c, 1);
+    INDArray bVec = alloc(c);
+    INDArray cVec = alloc(c);
+    INDArray unitVar = alloc(c).assign(1.0 - eps);
+    INDArray meanOut = alloc(c);
+    INDArray varOut = alloc(c);
+    INDArray tmp = shared("tmp", n, c, x.h, x.w);
+    stats.add(new BatchStat(keyPrefix, meanOut, varOut, m));
+    double[][] saved = new double[2][];
+    INDArray[] scratch = new INDArray[1];
+    nodes.add(
+        new Node() {
+          private final String name = nodeName("bn", y);
+
+          @Override
+          public String toString() {
+            return name;
+          }
+
+          @Override
+          public void forward() {
+            INDArray x3 = nch(x, x.v);
+            INDArray y3 = nch(y, y.v);
+            double[] mu = channelSums(x3, nc);
+            Nd4j.getExecutioner().exec(new SquaredNorm(x3, nc, 2));
+            double[] var = foldBatch(nc);
+            double[] inv = new double[c];
+            for (int j = 0; j < c; j++) {
+              mu[j] /= m;
+              var[j] = Math.max(0, var[j] / m - mu[j] * mu[j]);
+              inv[j] = 1.0 / Math.sqrt(var[j] + eps);
+            }
+            Buffers.write(meanOut, mu);
+            Buffers.write(varOut, var);
+            exec(
+                DynamicCustomOp.builder("batchnorm")
+                    .addInputs(x.v, meanOut, varOut, gamma.v, beta.v)
+                    .addOutputs(y.v)
+                    .addIntegerArguments(1, 1, 1)
+                    .addFloatingPointArguments(eps)
+                    .build());
+            saved[0] = mu;
+            saved[1] = inv;
+          }
+
+          @Override
+          public void backward() {
+            INDArray x3 = nch(x, x.v);
+            INDArray dy3 = nch(y, y.g);
+            double[] mu = saved[0];
+            double[] inv = saved[1];
+            double[] sdy = channelSums(dy3, nc);
+            Nd4j.getExecutioner().exec(new Dot(dy3, x3, nc, 2));
+            double[] sdyx = foldBatch(nc);
+            double[] g = gamma.v.data().asDouble();
+            double[] dg = new double[c];
+            double[] a = new double[c];
+            double[] b = new double[c];
+            double[] cc = new double[c];
+            for (int j = 0; j < c; j++) {
+              dg[j] = inv[j] * (sdyx[j] - mu[j] * sdy[j]);
+              a[j] = g[j] * inv[j];
+              b[j] = -g[j] * inv[j] * inv[j] * dg[j] / m;
+              cc[j] = -a[j] * sdy[j] / m;
+            }
+            if (gamma.g != null) {
+              Buffers.write(gamma.g, dg);
+            }
+            if (beta.g != null) {
+              Buffers.write(beta.g, sdy);
+            }
+            if (x == in) {
+              return;
+            }
+            Buffers.write(a3, a);
+            Buffers.write(bVec, b);
+            Buffers.write(cVec, cc);
+            INDArray dx = gradTarget(x, scratch, LeanNetwork.this);
+            exec(
+                DynamicCustomOp.builder("multiply")
+                    .addInputs(dy3, a3)
+                    .addOutputs(nch(x, dx))
+                    .build());
+            // B·(x − μ) + C in one pass: a batch norm whose variance is 1 − ε.
+            exec(
+                DynamicCustomOp.builder("batchnorm")
+                    .addInputs(x.v, meanOut, unitVar, bVec, cVec)
+                    .addOutputs(tmp)
+                    .addIntegerArguments(1, 1, 1)
+                    .addFloatingPointArguments(eps)
+                    .build());
+            dx.addi(tmp);
+            finishGrad(x, dx);
+          }
+        });
+    return y;
+  }
+
+  @Override
+  public void close() {
+    for (INDArray a : owned) {
+      if (a.closeable()) {
+        a.close();
+      }
+    }
+    owned.clear();
+    bytes = 0;
+  }
+}
