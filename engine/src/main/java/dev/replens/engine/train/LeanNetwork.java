@@ -225,42 +225,19 @@ final class LeanNetwork implements AutoCloseable {
     return head(labels, false);
   }
 
-  private static final boolean PROFILE = Boolean.getBoolean("replens.lean.profile");
-  private final Map<String, long[]> profile = new LinkedHashMap<>();
-
   /** Forward and backward: returns the loss and fills {@link #grads()}. */
   double step(int[] labels) {
     for (Node node : nodes) {
-      long t0 = PROFILE ? System.nanoTime() : 0;
       node.forward();
-      if (PROFILE) {
-        profile.computeIfAbsent(node.toString(), k -> new long[2])[0] += System.nanoTime() - t0;
-      }
     }
     for (T t : tensors) {
       t.gradSet = false;
     }
     double loss = head(labels, true);
     for (int i = nodes.size() - 1; i >= 0; i--) {
-      long t0 = PROFILE ? System.nanoTime() : 0;
       nodes.get(i).backward();
-      if (PROFILE) {
-        profile.computeIfAbsent(nodes.get(i).toString(), k -> new long[2])[1] +=
-            System.nanoTime() - t0;
-      }
     }
     return loss;
-  }
-
-  /** Cumulative ms per node (forward, backward) when profiling is on. */
-  String profile() {
-    StringBuilder sb = new StringBuilder();
-    profile.forEach(
-        (k, v) ->
-            sb.append(
-                String.format(
-                    java.util.Locale.ROOT, "%-40s %9.1f %9.1f%n", k, v[0] / 1e6, v[1] / 1e6)));
-    return sb.toString();
   }
 
   // ---------------------------------------------------------------------------------------------

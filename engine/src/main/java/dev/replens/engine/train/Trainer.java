@@ -646,11 +646,6 @@ public final class Trainer implements AutoCloseable {
     branchScales.keySet().retainAll(same);
   }
 
-  /** Where the lean step's time went, if profiling is on (empty otherwise). */
-  String leanProfile() {
-    return lean == null ? "" : lean.profile();
-  }
-
   /** Bytes of arrays one step of the current graph uses. */
   public long stepWorkingSetBytes() {
     return lean != null ? lean.bytes() : memory.pooledBytes();
