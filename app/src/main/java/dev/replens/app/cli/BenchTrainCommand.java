@@ -239,8 +239,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
       torchBench = TorchBench.find(channels, batch, depth, warmup, steps);
       if (torchBench == null) {
         out.println(
-            "PyTorch comparison skipped: needs /usr/bin/python3 with torch and"
-                + " tools/train/torch_bench.py under the working directory");
+            "PyTorch comparison skipped: it needs /usr/bin/python3 with torch"
+                + " (sudo apt install python3-torch)");
       }
     }
     if (ablation) {

@@ -38,15 +38,11 @@ final class TorchBench {
 
   /** The benchmark, or null if python3 with torch or the script is missing. */
   static TorchBench find(int channels, int batch, int depth, int warmup, int steps) {
-    Path script = null;
-    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
-      Path p = d.resolve("tools/train/torch_bench.py");
-      if (Files.isRegularFile(p)) {
-        script = p;
-        break;
-      }
+    if (!Files.isExecutable(Path.of(PYTHON))) {
+      return null;
     }
-    if (script == null || !Files.isExecutable(Path.of(PYTHON))) {
+    Path script = script();
+    if (script == null) {
       return null;
     }
     try {
@@ -66,6 +62,30 @@ final class TorchBench {
       return null;
     }
     return new TorchBench(script, channels, batch, depth, warmup, steps);
+  }
+
+  /**
+   * {@code tools/train/torch_bench.py} of the source tree this runs in, else the copy the jar
+   * carries, written to a temporary file; null if neither can be had.
+   */
+  private static Path script() {
+    for (Path d = Path.of("").toAbsolutePath(); d != null; d = d.getParent()) {
+      Path p = d.resolve("tools/train/torch_bench.py");
+      if (Files.isRegularFile(p)) {
+        return p;
+      }
+    }
+    try (var in = TorchBench.class.getResourceAsStream("torch_bench.py")) {
+      if (in == null) {
+        return null;
+      }
+      Path tmp = Files.createTempFile("replens-torch-bench", ".py");
+      tmp.toFile().deleteOnExit();
+      Files.copy(in, tmp, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+      return tmp;
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /** Times one mode in a fresh python process. */
