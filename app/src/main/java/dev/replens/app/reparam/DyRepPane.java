@@ -29,6 +29,7 @@ import javafx.scene.control.TableView;
 import javafx.scene.control.ToggleButton;
 import javafx.scene.layout.HBox;
 import javafx.scene.layout.Priority;
+import javafx.scene.layout.Region;
 import javafx.scene.layout.VBox;
 
 /**
@@ -182,7 +183,11 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
     split.setOrientation(Orientation.VERTICAL);
     split.setDividerPositions(0.66);
     VBox.setVgrow(split, Priority.ALWAYS);
-    return new VBox(warning, split);
+    VBox center = new VBox(warning, split);
+    // The graph and charts shrink to what is left beside the controls and the event log; they
+    // must not push the event log out of the window.
+    center.setMinWidth(0);
+    return center;
   }
 
   private VBox eventLog() {
@@ -253,6 +258,8 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
         });
     for (TableColumn<DyRepEvent, ?> c : List.of(step, where, kind, change, branches)) {
       c.setMinWidth(Math.max(c.getMinWidth(), headerWidth(c.getText())));
+      // The short columns take what they need; the branch list takes the rest of the width.
+      c.setPrefWidth(c == branches ? 120 : c.getMinWidth());
     }
     log.getColumns().add(step);
     log.getColumns().add(where);
@@ -284,8 +291,9 @@ public final class DyRepPane extends AbstractLabPane<DyRepLab> {
                 + " when the structure changed. Select a row to see that moment.");
     VBox.setVgrow(log, Priority.ALWAYS);
     VBox box = new VBox(6, t, log, hint);
-    box.setPadding(new Insets(12));
+    box.setPadding(new Insets(12, 8, 12, 8));
     box.setPrefWidth(370);
+    box.setMinWidth(Region.USE_PREF_SIZE);
     box.getStyleClass().add("lab-side");
     return box;
   }
