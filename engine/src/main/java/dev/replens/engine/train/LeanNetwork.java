@@ -103,12 +103,6 @@ final class LeanNetwork implements AutoCloseable {
     void backward();
   }
 
-  private int nodeCount;
-
-  private String nodeName(String kind, T out) {
-    return (nodeCount++) + " " + kind + " " + out.c + "x" + out.h + "x" + out.w;
-  }
-
   private final DataType dt;
   private final int n;
   private final List<INDArray> owned = new ArrayList<>();
@@ -572,13 +566,6 @@ final class LeanNetwork implements AutoCloseable {
     INDArray dxSink = needDx ? null : alloc(x.v.shape());
     nodes.add(
         new Node() {
-          private final String name = nodeName("conv", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             if (beforeForward != null) {
@@ -638,13 +625,6 @@ final class LeanNetwork implements AutoCloseable {
     }
     nodes.add(
         new Node() {
-          private final String name = nodeName("sum", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             exec(
@@ -720,13 +700,6 @@ final class LeanNetwork implements AutoCloseable {
     INDArray[] scratch = new INDArray[1];
     nodes.add(
         new Node() {
-          private final String name = nodeName("pad", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             if (inner != null) {
@@ -764,13 +737,6 @@ final class LeanNetwork implements AutoCloseable {
     INDArray[] scratch = new INDArray[1];
     nodes.add(
         new Node() {
-          private final String name = nodeName("avgpool", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             exec(
@@ -810,13 +776,6 @@ final class LeanNetwork implements AutoCloseable {
     INDArray[] scratch = new INDArray[1];
     nodes.add(
         new Node() {
-          private final String name = nodeName("relu", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             Nd4j.exec(new RectifiedLinear(x.v, y.v, 0.0));
@@ -870,13 +829,6 @@ final class LeanNetwork implements AutoCloseable {
     INDArray[] scratch = new INDArray[1];
     nodes.add(
         new Node() {
-          private final String name = nodeName("scale", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             exec(
@@ -913,13 +865,6 @@ final class LeanNetwork implements AutoCloseable {
     INDArray nc = alloc(n, x.c);
     nodes.add(
         new Node() {
-          private final String name = nodeName("shift", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             exec(
@@ -970,13 +915,6 @@ final class LeanNetwork implements AutoCloseable {
     INDArray[] scratch = new INDArray[1];
     nodes.add(
         new Node() {
-          private final String name = nodeName("bn", y);
-
-          @Override
-          public String toString() {
-            return name;
-          }
-
           @Override
           public void forward() {
             INDArray x3 = nch(x, x.v);
