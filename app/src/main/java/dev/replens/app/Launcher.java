@@ -11,6 +11,7 @@ public final class Launcher {
   private Launcher() {}
 
   public static void main(String[] args) {
+    dev.replens.engine.train.NativeThreads.configure();
     if (args.length == 0) {
       RepLensApp.main(args);
     } else {

@@ -188,6 +188,7 @@ public final class RepLensApp extends Application {
   }
 
   public static void main(String[] args) {
+    dev.replens.engine.train.NativeThreads.configure();
     launch(RepLensApp.class, args);
   }
 }

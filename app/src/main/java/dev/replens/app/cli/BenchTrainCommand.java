@@ -79,8 +79,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
 
   @Option(
       names = "--warmup",
-      defaultValue = "5",
-      description = "Untimed steps first (default ${DEFAULT-VALUE}).")
+      defaultValue = "20",
+      description =
+          "Untimed steps first, in both engines (default ${DEFAULT-VALUE}): a fresh JVM"
+              + " compiles the step's Java loops during its first steps, a one-off cost that a"
+              + " training run of hundreds of steps doesn't see.")
   int warmup;
 
   @Option(

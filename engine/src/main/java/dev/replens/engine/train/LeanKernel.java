@@ -227,6 +227,9 @@ final class LeanKernel {
       throw new IllegalArgumentException(
           "composing a kernel with " + a.o + " outputs and one with " + b.i + " inputs");
     }
+    if (a.kh == 1 && a.kw == 1) {
+      return composeAfterPointwise(a, b);
+    }
     int oh = a.kh + b.kh - 1;
     int ow = a.kw + b.kw - 1;
     K y = new K(b.o, a.i, oh, ow);
@@ -274,6 +277,50 @@ final class LeanKernel {
                   }
                   b.g[wi] += acc;
                 }
+              }
+            }
+          }
+        });
+    return y;
+  }
+
+  /**
+   * {@link #compose} when {@code a} is 1x1: one matrix product per tap, {@code y[o, i, ·] = Σ_s
+   * b[o, s, ·] · a[s, i]}, with the taps innermost and contiguous (the general loop's two innermost
+   * loops would run once each).
+   */
+  private K composeAfterPointwise(K a, K b) {
+    int taps = b.kh * b.kw;
+    int t = a.o;
+    int in = a.i;
+    K y = new K(b.o, in, b.kh, b.kw);
+    for (int o = 0; o < b.o; o++) {
+      for (int s = 0; s < t; s++) {
+        int bs = (o * t + s) * taps;
+        for (int i = 0; i < in; i++) {
+          double ai = a.v[s * in + i];
+          int ys = (o * in + i) * taps;
+          for (int q = 0; q < taps; q++) {
+            y.v[ys + q] += b.v[bs + q] * ai;
+          }
+        }
+      }
+    }
+    tape.add(
+        () -> {
+          for (int o = 0; o < b.o; o++) {
+            for (int s = 0; s < t; s++) {
+              int bs = (o * t + s) * taps;
+              for (int i = 0; i < in; i++) {
+                double ai = a.v[s * in + i];
+                int ys = (o * in + i) * taps;
+                double acc = 0;
+                for (int q = 0; q < taps; q++) {
+                  double gy = y.g[ys + q];
+                  b.g[bs + q] += gy * ai;
+                  acc += gy * b.v[bs + q];
+                }
+                a.g[s * in + i] += acc;
               }
             }
           }

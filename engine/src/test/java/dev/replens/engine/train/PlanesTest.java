@@ -1,0 +1,173 @@
+package dev.replens.engine.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.Random;
+import org.assertj.core.data.Offset;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * Every {@link Planes} pass against the same formula written out in float64 on the heap, in both
+ * precisions, on a small shape (one thread) and one large enough to split across two (odd plane
+ * lengths, so the float32 loops' unrolled tails run). Tolerance: {@code 1e-12} relative in float64,
+ * {@code 2e-6} relative (of the largest magnitude involved) in float32.
+ */
+class PlanesTest {
+
+  private static final class Case {
+    final DataType dt;
+    final int n;
+    final int c;
+    final int hw;
+    final double tol;
+    final Random rnd = new Random(5);
+
+    Case(String dt, int n, int c, int hw) {
+      this.dt = DataType.valueOf(dt);
+      this.n = n;
+      this.c = c;
+      this.hw = hw;
+      this.tol = this.dt == DataType.FLOAT ? 2e-6 : 1e-12;
+    }
+
+    double[] random(double shift) {
+      double[] v = new double[n * c * hw];
+      for (int i = 0; i < v.length; i++) {
+        v[i] = rnd.nextGaussian() + shift;
+      }
+      return v;
+    }
+
+    double[] perChannel() {
+      double[] v = new double[c];
+      for (int i = 0; i < c; i++) {
+        v[i] = rnd.nextGaussian();
+      }
+      return v;
+    }
+
+    INDArray array(double[] v) {
+      INDArray a = Nd4j.createUninitializedDetached(dt, 'c', (long) n * c * hw);
+      Buffers.write(a, v);
+      return a;
+    }
+
+    /** The values as stored (float32 rounds them), so references see what the passes see. */
+    double[] stored(INDArray a) {
+      return a.data().asDouble();
+    }
+
+    void assertClose(double[] got, double[] want, String what) {
+      double scale = 1;
+      for (double w : want) {
+        scale = Math.max(scale, Math.abs(w));
+      }
+      for (int i = 0; i < want.length; i++) {
+        assertThat(got[i])
+            .as("%s [%d] (%s)", what, i, dt)
+            .isCloseTo(want[i], Offset.offset(tol * scale));
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"FLOAT, 3, 4, 37", "DOUBLE, 3, 4, 37", "FLOAT, 8, 16, 301", "DOUBLE, 8, 16, 301"})
+  void everyPassMatchesItsFormula(String dt, int n, int c, int hw) {
+    Case k = new Case(dt, n, c, hw);
+    Planes pl = Planes.of(k.dt, n, c, hw);
+    INDArray xa = k.array(k.random(0.5));
+    INDArray ga = k.array(k.random(0));
+    INDArray dxa = k.array(k.random(0));
+    double[] x = k.stored(xa);
+    double[] g = k.stored(ga);
+    double[] dx0 = k.stored(dxa);
+    Planes.Buf xb = new Planes.Buf(xa);
+    Planes.Buf gb = new Planes.Buf(ga);
+    Planes.Buf dxb = new Planes.Buf(dxa);
+    double[] a = k.perChannel();
+    double[] b = k.perChannel();
+    double[] kk = k.perChannel();
+
+    double[] sum = new double[c];
+    double[] sq = new double[c];
+    pl.moments(xb, sum, sq);
+    double[] wantSum = new double[c];
+    double[] wantSq = new double[c];
+    double[] wantDot = new double[c];
+    double[] wantG = new double[c];
+    double[] planeSum = new double[n * c];
+    for (int i = 0; i < x.length; i++) {
+      int ch = i / hw % c;
+      wantSum[ch] += x[i];
+      wantSq[ch] += x[i] * x[i];
+      wantG[ch] += g[i];
+      wantDot[ch] += g[i] * x[i];
+      planeSum[i / hw] += x[i];
+    }
+    k.assertClose(sum, wantSum, "Σx");
+    k.assertClose(sq, wantSq, "Σx²");
+    double[] gs = new double[c];
+    double[] dot = new double[c];
+    pl.gradSums(gb, xb, gs, dot);
+    k.assertClose(gs, wantG, "Σg");
+    k.assertClose(dot, wantDot, "Σg·x");
+    double[] ps = new double[n * c];
+    pl.planeSums(xb, ps);
+    k.assertClose(ps, planeSum, "plane sums");
+
+    INDArray ya = k.array(new double[x.length]);
+    Planes.Buf yb = new Planes.Buf(ya);
+    pl.affine(xb, yb, a, b, true);
+    double[] y = k.stored(ya);
+    double[] want = new double[x.length];
+    for (int i = 0; i < x.length; i++) {
+      int ch = i / hw % c;
+      want[i] = Math.max(0, a[ch] * x[i] + b[ch]);
+    }
+    k.assertClose(y, want, "relu(a·x + b)");
+
+    pl.backAffine(gb, xb, dxb, a, b, kk, true);
+    double[] dx = k.stored(dxa);
+    for (int i = 0; i < x.length; i++) {
+      int ch = i / hw % c;
+      want[i] = dx0[i] + a[ch] * g[i] + b[ch] * x[i] + kk[ch];
+    }
+    k.assertClose(dx, want, "dx += a·g + b·x + k");
+
+    pl.reluBack(yb, gb, dxb, false);
+    dx = k.stored(dxa);
+    for (int i = 0; i < x.length; i++) {
+      want[i] = y[i] > 0 ? g[i] : 0;
+    }
+    k.assertClose(dx, want, "relu backward");
+
+    pl.copy(gb, dxb, true);
+    double[] dx2 = k.stored(dxa);
+    for (int i = 0; i < x.length; i++) {
+      want[i] = dx[i] + g[i];
+    }
+    k.assertClose(dx2, want, "dx += g");
+
+    pl.fillPlanes(dxb, planeSum, false);
+    dx = k.stored(dxa);
+    for (int i = 0; i < x.length; i++) {
+      want[i] = planeSum[i / hw];
+    }
+    k.assertClose(dx, want, "planes filled");
+
+    pl.transpose(xb, dxb);
+    dx = k.stored(dxa);
+    for (int bi = 0; bi < n; bi++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int i = 0; i < hw; i++) {
+          want[(ch * n + bi) * hw + i] = x[(bi * c + ch) * hw + i];
+        }
+      }
+    }
+    k.assertClose(dx, want, "[N, C] → [C, N]");
+  }
+}
