@@ -51,7 +51,7 @@ class PlanesTest {
     }
 
     INDArray array(double[] v) {
-      INDArray a = Nd4j.createUninitializedDetached(dt, 'c', (long) n * c * hw);
+      INDArray a = Nd4j.createUninitializedDetached(dt, 'c', v.length);
       Buffers.write(a, v);
       return a;
     }
@@ -112,7 +112,7 @@ class PlanesTest {
     k.assertClose(sq, wantSq, "Σx²");
     double[] gs = new double[c];
     double[] dot = new double[c];
-    pl.gradSums(gb, xb, gs, dot);
+    pl.gradSums(gb, null, xb, gs, dot);
     k.assertClose(gs, wantG, "Σg");
     k.assertClose(dot, wantDot, "Σg·x");
     double[] ps = new double[n * c];
@@ -130,7 +130,30 @@ class PlanesTest {
     }
     k.assertClose(y, want, "relu(a·x + b)");
 
-    pl.backAffine(gb, xb, dxb, a, b, kk, true);
+    double[] mgs = new double[c];
+    double[] mdot = new double[c];
+    pl.gradSums(gb, yb, xb, mgs, mdot);
+    double[] wantMg = new double[c];
+    double[] wantMdot = new double[c];
+    for (int i = 0; i < x.length; i++) {
+      int ch = i / hw % c;
+      if (y[i] > 0) {
+        wantMg[ch] += g[i];
+        wantMdot[ch] += g[i] * x[i];
+      }
+    }
+    k.assertClose(mgs, wantMg, "Σg where y > 0");
+    k.assertClose(mdot, wantMdot, "Σg·x where y > 0");
+    INDArray mxa = k.array(new double[x.length]);
+    pl.backAffine(gb, yb, xb, new Planes.Buf(mxa), a, b, kk, false);
+    double[] mdx = k.stored(mxa);
+    for (int i = 0; i < x.length; i++) {
+      int ch = i / hw % c;
+      want[i] = a[ch] * (y[i] > 0 ? g[i] : 0) + b[ch] * x[i] + kk[ch];
+    }
+    k.assertClose(mdx, want, "a·g + b·x + k where g is masked by y > 0");
+
+    pl.backAffine(gb, null, xb, dxb, a, b, kk, true);
     double[] dx = k.stored(dxa);
     for (int i = 0; i < x.length; i++) {
       int ch = i / hw % c;
@@ -159,6 +182,32 @@ class PlanesTest {
     }
     k.assertClose(dx, want, "planes filled");
 
+    // Patches of a 3x3 kernel with padding 1 over planes of 1 x hw (one row): only the middle
+    // kernel row sees the map; its taps shift the row by −1, 0, +1.
+    INDArray colsA = k.array(new double[9 * x.length]);
+    pl.im2col(xb, new Planes.Buf(colsA), 1, hw, 3, 3, 1, 1);
+    double[] cols = k.stored(colsA);
+    double[] wantCols = new double[cols.length];
+    for (int ch = 0; ch < c; ch++) {
+      for (int u = 0; u < 3; u++) {
+        for (int v = 0; v < 3; v++) {
+          for (int bi = 0; bi < n; bi++) {
+            for (int i = 0; i < hw; i++) {
+              int src = i + v - 1;
+              boolean inside = u == 1 && src >= 0 && src < hw;
+              wantCols[(((ch * 3 + u) * 3 + v) * n + bi) * hw + i] =
+                  inside ? x[(bi * c + ch) * hw + src] : 0;
+            }
+          }
+        }
+      }
+    }
+    k.assertClose(cols, wantCols, "im2col");
+
+    INDArray back = k.array(new double[x.length]);
+    pl.transpose(xb, dxb);
+    pl.transposeBack(dxb, new Planes.Buf(back));
+    k.assertClose(k.stored(back), x, "transpose, then back");
     pl.transpose(xb, dxb);
     dx = k.stored(dxa);
     for (int bi = 0; bi < n; bi++) {
