@@ -72,6 +72,7 @@ final class LeanNetwork implements AutoCloseable {
     boolean aliased;
     private Planes.Buf vb;
     private Planes.Buf gb;
+    private Planes.Buf gradIn;
 
     T(INDArray v, INDArray g, int c, int h, int w) {
       this.v = v;
@@ -95,6 +96,19 @@ final class LeanNetwork implements AutoCloseable {
         gb = new Planes.Buf(g);
       }
       return gb;
+    }
+
+    /**
+     * The gradient as the node that made this tensor reads it: {@link #gb()}, or a per-plane
+     * constant the head set in its place ({@link #passGradPerPlane}).
+     */
+    Planes.Buf gradIn() {
+      return gradIn != null ? gradIn : gb();
+    }
+
+    /** From now on the gradient is {@code values[p]} over plane {@code p}, never written out. */
+    void passGradPerPlane(double[] values) {
+      gradIn = Planes.Buf.perPlane(values);
     }
 
     /**
@@ -131,12 +145,22 @@ final class LeanNetwork implements AutoCloseable {
    * max(y, 0)} in place of {@code y}, and masks the incoming gradient by that output being
    * positive. That spares the ReLU's pass and array each way.
    */
-  private abstract static class BnNode implements Node {
+  /** A node whose backward reads its output's gradient through {@link T#gradIn()} alone. */
+  private interface PlanesGrad extends Node {
+    T out();
+  }
+
+  private abstract static class BnNode implements PlanesGrad {
     private final T out;
     boolean relu;
 
     BnNode(T out) {
       this.out = out;
+    }
+
+    @Override
+    public T out() {
+      return out;
     }
 
     /** Fuses the ReLU of {@code x} if {@code x} is this node's output; says whether it did. */
@@ -166,6 +190,8 @@ final class LeanNetwork implements AutoCloseable {
   private P fcB;
   private INDArray logits;
   private final Map<Long, Planes> planes = new java.util.HashMap<>();
+  private double[] headGrad;
+  private boolean gradPerPlane;
   private int classes;
   private double[] logitValues;
   private double[] pooled;
@@ -210,6 +236,14 @@ final class LeanNetwork implements AutoCloseable {
     fcB = param(ModelState.HEAD, "fc.bias");
     logits = alloc(n, classes);
     pooled = new double[n * a.c];
+    headGrad = new double[n * a.c];
+    // Global average pooling passes back dp[b, c] / HW over each plane: the node that made the
+    // last tensor reads it per plane if it reads gradients through Planes only.
+    Node lastNode = nodes.isEmpty() ? null : nodes.get(nodes.size() - 1);
+    gradPerPlane = lastNode instanceof PlanesGrad pg && pg.out() == a;
+    if (gradPerPlane) {
+      a.passGradPerPlane(headGrad);
+    }
     for (Map.Entry<String, P> e : all.entrySet()) {
       if (e.getValue().g != null) {
         trainedValues.put(e.getKey(), e.getValue().v);
@@ -333,7 +367,12 @@ final class LeanNetwork implements AutoCloseable {
     }
     Buffers.write(fcW.g, dw);
     Buffers.write(fcB.g, db);
-    planes(a).fillPlanes(a.gb(), dp, a.accumulate());
+    if (gradPerPlane) {
+      System.arraycopy(dp, 0, headGrad, 0, dp.length);
+      a.gradSet = true;
+    } else {
+      planes(a).fillPlanes(a.gb(), dp, a.accumulate());
+    }
     return loss;
   }
 
@@ -863,7 +902,12 @@ final class LeanNetwork implements AutoCloseable {
     T y = tensor(x.c, x.h, x.w);
     Planes pl = planes(x);
     nodes.add(
-        new Node() {
+        new PlanesGrad() {
+          @Override
+          public T out() {
+            return y;
+          }
+
           @Override
           public void forward() {
             pl.affine(x.vb(), y.vb(), null, null, true);
@@ -872,7 +916,7 @@ final class LeanNetwork implements AutoCloseable {
           @Override
           public void backward() {
             if (x != in) {
-              pl.reluBack(y.vb(), y.gb(), x.gb(), x.accumulate());
+              pl.reluBack(y.vb(), y.gradIn(), x.gb(), x.accumulate());
             }
           }
         });
@@ -986,7 +1030,7 @@ final class LeanNetwork implements AutoCloseable {
           @Override
           public void backward() {
             Planes.Buf mask = relu ? y.vb() : null;
-            pl.gradSums(y.gb(), mask, x.vb(), sdy, sdyx);
+            pl.gradSums(y.gradIn(), mask, x.vb(), sdy, sdyx);
             double[] g = values(gamma);
             for (int j = 0; j < c; j++) {
               dg[j] = inv[j] * (sdyx[j] - mu[j] * sdy[j]);
@@ -1001,7 +1045,7 @@ final class LeanNetwork implements AutoCloseable {
               Buffers.write(beta.g, sdy);
             }
             if (x != in) {
-              pl.backAffine(y.gb(), mask, x.vb(), x.gb(), a, b, k, x.accumulate());
+              pl.backAffine(y.gradIn(), mask, x.vb(), x.gb(), a, b, k, x.accumulate());
             }
           }
         });

@@ -60,7 +60,29 @@ abstract class Planes {
     @SuppressWarnings("unused")
     private final INDArray owner;
 
+    /** For a gradient constant over each plane: its value per plane, else null. */
+    final double[] perPlane;
+
+    private Buf(double[] perPlane) {
+      this.perPlane = perPlane;
+      owner = null;
+      f = null;
+      d = null;
+      fBits = null;
+      dBits = null;
+    }
+
+    /**
+     * A gradient that is {@code values[p]} all over plane {@code p}, as global average pooling
+     * passes back: the passes that read gradients ({@link #gradSums}, {@link #backAffine}, {@link
+     * #reluBack}) take it without it being written out. {@code values} is read at each pass.
+     */
+    static Buf perPlane(double[] values) {
+      return new Buf(values);
+    }
+
     Buf(INDArray a) {
+      perPlane = null;
       owner = a;
       ByteBuffer bytes = a.data().asNio().order(ByteOrder.nativeOrder());
       if (a.dataType() == DataType.FLOAT) {
@@ -315,7 +337,11 @@ abstract class Planes {
 
     /** Plane {@code p} of {@code g} into {@code dst}, zero where {@code mask} is not positive. */
     private void read(Buf g, Buf mask, int p, float[] dst, Half h) {
-      g.f.get(p * hw, dst, 0, hw);
+      if (g.perPlane != null) {
+        Arrays.fill(dst, 0, hw, (float) g.perPlane[p]);
+      } else {
+        g.f.get(p * hw, dst, 0, hw);
+      }
       if (mask != null) {
         applyMask(mask, p, dst, h);
       }
@@ -547,7 +573,11 @@ abstract class Planes {
 
     /** Plane {@code p} of {@code g} into {@code dst}, zero where {@code mask} is not positive. */
     private void read(Buf g, Buf mask, int p, double[] dst, Half h) {
-      g.d.get(p * hw, dst, 0, hw);
+      if (g.perPlane != null) {
+        Arrays.fill(dst, 0, hw, g.perPlane[p]);
+      } else {
+        g.d.get(p * hw, dst, 0, hw);
+      }
       if (mask != null) {
         applyMask(mask, p, dst, h);
       }

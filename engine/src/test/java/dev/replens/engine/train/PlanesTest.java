@@ -205,6 +205,21 @@ class PlanesTest {
     k.assertClose(cols, wantCols, "im2col");
 
     INDArray back = k.array(new double[x.length]);
+    // A per-plane gradient reads as that plane filled with its value.
+    double[] filled = k.stored(dxa);
+    double[] pgs = new double[c];
+    double[] pdot = new double[c];
+    pl.gradSums(Planes.Buf.perPlane(planeSum), yb, xb, pgs, pdot);
+    pl.gradSums(dxb, yb, xb, mgs, mdot);
+    k.assertClose(pgs, mgs, "Σ per-plane g where y > 0");
+    k.assertClose(pdot, mdot, "Σ per-plane g·x where y > 0");
+    INDArray pdx = k.array(new double[x.length]);
+    pl.reluBack(yb, Planes.Buf.perPlane(planeSum), new Planes.Buf(pdx), false);
+    for (int i = 0; i < x.length; i++) {
+      want[i] = y[i] > 0 ? filled[i] : 0;
+    }
+    k.assertClose(k.stored(pdx), want, "ReLU backward of a per-plane g");
+
     pl.transpose(xb, dxb);
     pl.transposeBack(dxb, new Planes.Buf(back));
     k.assertClose(k.stored(back), x, "transpose, then back");
