@@ -87,6 +87,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
   int warmup;
 
   @Option(
+      names = "--float64",
+      description = "Train in float64 instead of float32 (PyTorch's timing stays float32).")
+  boolean float64;
+
+  @Option(
       names = "--steps",
       defaultValue = "20",
       description = "Timed steps (default ${DEFAULT-VALUE}).")
@@ -260,7 +265,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     String omp = System.getenv("OMP_NUM_THREADS");
     out.printf(
         Locale.ROOT,
-        "bench train: %s block (%d branches), C=%d, 32x32 RGB shapes, batch %d, depth %d, float32,"
+        "bench train: %s block (%d branches), C=%d, 32x32 RGB shapes, batch %d, depth %d, %s,"
             + " SGD; %d warm-up + %d timed steps; OpenMP threads %s (ND4J max %d); %s%n",
         block.design != null
             ? block.design.toString()
@@ -269,6 +274,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         channels,
         batch,
         depth,
+        float64 ? "float64" : "float32",
         warmup,
         steps,
         omp == null ? "unset" : omp,
@@ -418,6 +424,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
             Integer.toString(steps),
             "--seed",
             Long.toString(seed)));
+    if (float64) {
+      cmd.add("--float64");
+    }
     if (block.design != null) {
       cmd.addAll(List.of("--design", block.design.toString()));
     } else if (block.sample != null) {
@@ -469,7 +478,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
             .withOptimizer(OptimizerConfig.sgd(0.05, 0.9, 1e-4))
             .withMetricsEvery(0)
             .withValidation(0, 16)
-            .withDtype(DataType.FLOAT)
+            .withDtype(float64 ? DataType.DOUBLE : DataType.FLOAT)
             .withGcEvery(c.tuning().recycleStepMemory() ? 0 : 10);
     double[] times = new double[steps];
     long rssPeak = 0;

@@ -171,14 +171,19 @@ abstract class Planes {
   }
 
   private void parallel(Task t) {
-    int planes = n * c;
+    parallel(0, n * c, t);
+  }
+
+  /** Runs {@code t} over planes {@code [lo, hi)}, split in two halves if large enough. */
+  private void parallel(int lo, int hi, Task t) {
+    int planes = hi - lo;
     if ((long) planes * hw < PARALLEL_MIN || planes < 2) {
-      t.run(0, planes, halves[0]);
+      t.run(lo, hi, halves[0]);
       return;
     }
-    int half = planes / 2;
-    Future<?> rest = HELPER.submit(() -> t.run(half, planes, halves[1]));
-    t.run(0, half, halves[0]);
+    int half = lo + planes / 2;
+    Future<?> rest = HELPER.submit(() -> t.run(half, hi, halves[1]));
+    t.run(lo, half, halves[0]);
     try {
       rest.get();
     } catch (InterruptedException e) {
@@ -287,6 +292,39 @@ abstract class Planes {
           "im2col of " + h + "x" + w + " planes needs a size-keeping kernel, not " + kh + "x" + kw);
     }
     parallel((from, to, half) -> im2col(from, to, half, x, cols, w, kh, kw, ph, pw));
+  }
+
+  /** A stride-1 convolution's geometry: input rows of {@code w}, kernel, padding, output size. */
+  record Patch(int w, int kh, int kw, int ph, int pw, int oh, int ow) {}
+
+  /**
+   * The patches of images {@code [first, first + count)} of {@code x} for the convolution {@code
+   * g}, image by image: {@code cols[b − first, (ch·kh + u)·kw + v, y·ow + x] = x[b, ch, y + u − ph,
+   * x + v − pw]}, 0 outside the map (ND4J's {@code im2col} layout). float64 only: float32 convs run
+   * on oneDNN.
+   */
+  final void patches(Buf x, Buf cols, int first, int count, Patch g) {
+    parallel(first * c, (first + count) * c, (from, to, h) -> patches(from, to, x, cols, first, g));
+  }
+
+  /**
+   * The adjoint of {@link #patches}: {@code dx[b, ch]} (set, or increased if {@code accumulate}) is
+   * the sum of the patch gradients {@code dcols} shifted back to where they were taken from.
+   */
+  final void unpatches(Buf dcols, Buf dx, int first, int count, Patch g, boolean accumulate) {
+    parallel(
+        first * c,
+        (first + count) * c,
+        (from, to, h) -> unpatches(from, to, h, dcols, dx, first, g, accumulate));
+  }
+
+  void patches(int from, int to, Buf x, Buf cols, int first, Patch g) {
+    throw new UnsupportedOperationException("float32 convs run on oneDNN");
+  }
+
+  void unpatches(
+      int from, int to, Half h, Buf dcols, Buf dx, int first, Patch g, boolean accumulate) {
+    throw new UnsupportedOperationException("float32 convs run on oneDNN");
   }
 
   // The kernels, over planes [from, to) with one half's scratch.
@@ -569,6 +607,73 @@ abstract class Planes {
   private static final class F64 extends Planes {
     F64(int n, int c, int hw) {
       super(n, c, hw, false);
+    }
+
+    /** Offset of row {@code (ch, u, v)} of image {@code b − first} in a patch matrix. */
+    private long patchRow(int b, int first, int ch, int u, int v, Patch g) {
+      long rows = (long) c * g.kh() * g.kw();
+      return (((b - first) * rows) + (long) (ch * g.kh() + u) * g.kw() + v) * g.oh() * g.ow();
+    }
+
+    @Override
+    void patches(int from, int to, Buf x, Buf cols, int first, Patch g) {
+      int rows = hw / g.w();
+      int ohw = g.oh() * g.ow();
+      double[] in = new double[hw];
+      double[] seg = new double[ohw];
+      for (int p = from; p < to; p++) {
+        x.d.get(p * hw, in, 0, hw);
+        for (int u = 0; u < g.kh(); u++) {
+          for (int v = 0; v < g.kw(); v++) {
+            Arrays.fill(seg, 0);
+            int dx = v - g.pw();
+            int lo = Math.max(0, -dx);
+            int len = Math.min(g.ow(), g.w() - dx) - lo;
+            if (len > 0) {
+              int y0 = Math.max(0, g.ph() - u);
+              int y1 = Math.min(g.oh(), rows + g.ph() - u);
+              for (int y = y0; y < y1; y++) {
+                System.arraycopy(in, (y + u - g.ph()) * g.w() + lo + dx, seg, y * g.ow() + lo, len);
+              }
+            }
+            cols.d.put((int) patchRow(p / c, first, p % c, u, v, g), seg, 0, ohw);
+          }
+        }
+      }
+    }
+
+    @Override
+    void unpatches(
+        int from, int to, Half h, Buf dcols, Buf dx, int first, Patch g, boolean accumulate) {
+      int rows = hw / g.w();
+      int ohw = g.oh() * g.ow();
+      double[] acc = h.dout;
+      double[] seg = new double[ohw];
+      for (int p = from; p < to; p++) {
+        if (accumulate) {
+          dx.d.get(p * hw, acc, 0, hw);
+        } else {
+          Arrays.fill(acc, 0);
+        }
+        for (int u = 0; u < g.kh(); u++) {
+          for (int v = 0; v < g.kw(); v++) {
+            dcols.d.get((int) patchRow(p / c, first, p % c, u, v, g), seg, 0, ohw);
+            int dxs = v - g.pw();
+            int lo = Math.max(0, -dxs);
+            int len = Math.min(g.ow(), g.w() - dxs) - lo;
+            int y0 = Math.max(0, g.ph() - u);
+            int y1 = Math.min(g.oh(), rows + g.ph() - u);
+            for (int y = y0; y < y1 && len > 0; y++) {
+              int src = y * g.ow() + lo;
+              int dst = (y + u - g.ph()) * g.w() + lo + dxs;
+              for (int i = 0; i < len; i++) {
+                acc[dst + i] += seg[src + i];
+              }
+            }
+          }
+        }
+        dx.d.put(p * hw, acc, 0, hw);
+      }
     }
 
     /** Plane {@code p} of {@code g} into {@code dst}, zero where {@code mask} is not positive. */
