@@ -737,7 +737,8 @@ final class LeanNetwork implements AutoCloseable {
    * A float64 conv as matrix products on patches, a block of images at a time: oneDNN has no
    * float64 convolution, and ND4J's own took 660 ms a plain step (N64 C32 32x32) where this takes
    * 167 and float32 35.
-   * Per image {@code b}, with {@code cols_b = im2col(x_b)} ({@code [I·kH·kW, oH·oW]}):
+   *
+   * <p>Per image {@code b}, with {@code cols_b = im2col(x_b)} ({@code [I·kH·kW, oH·oW]}):
    *
    * <pre>
    *   y_b  = W · cols_b                  (W as [O, I·kH·kW])
