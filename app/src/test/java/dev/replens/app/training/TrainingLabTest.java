@@ -73,6 +73,12 @@ class TrainingLabTest {
   }
 
   /** One 8-channel RepVGG block, batch 16, SGD lr 0.05, validation every 10 steps. */
+  /**
+   * Steps of the frame check: a run of well over a second (20+ pings) at the lean step's speed,
+   * which trains 45 steps of {@link #tiny} in about half a second.
+   */
+  private static final int FRAME_CHECK_STEPS = 300;
+
   static LabSetup tiny(int steps) {
     return new LabSetup(
         "shapes",
@@ -243,7 +249,7 @@ class TrainingLabTest {
         };
     robot.interact(
         () -> {
-          pane.applySetup(tiny(45));
+          pane.applySetup(tiny(FRAME_CHECK_STEPS));
           pane.lossChart()
               .getChart()
               .addChangeListener(
@@ -297,7 +303,7 @@ class TrainingLabTest {
     double maxPingMs = sortedPings[sortedPings.length - 1] / 1e6;
     double seconds = (System.nanoTime() - t0) / 1e9;
     double load = Math.max(load0, os.getSystemLoadAverage());
-    int steps = 45 - step0;
+    int steps = FRAME_CHECK_STEPS - step0;
     long maxGapMs = gaps.stream().mapToLong(Long::longValue).max().orElse(0) / 1_000_000;
     long maxCpuMs = cpuGaps.stream().mapToLong(Long::longValue).max().orElse(0) / 1_000_000;
     double frameRate = frames.get() / seconds;
