@@ -43,6 +43,11 @@ final class LeanKernel {
     final int kh;
     final int kw;
 
+    /**
+     * Whether a trained weight is upstream, so that the gradient is needed; false for constants.
+     */
+    boolean trained = true;
+
     K(int o, int i, int kh, int kw) {
       this.o = o;
       this.i = i;
@@ -132,12 +137,14 @@ final class LeanKernel {
           continue;
         }
         next = new K(in, in, 1, 1);
+        next.trained = false;
         for (int c = 0; c < in; c++) {
           next.v[c * in + c] = 1;
         }
       } else if (op instanceof AvgPool a) {
         int s = a.kernel();
         next = new K(in, in, s, s);
+        next.trained = false;
         for (int c = 0; c < in; c++) {
           for (int t = 0; t < s * s; t++) {
             next.v[(c * in + c) * s * s + t] = 1.0 / (s * s);
@@ -285,47 +292,88 @@ final class LeanKernel {
   }
 
   /**
-   * {@link #compose} when {@code a} is 1x1: one matrix product per tap, {@code y[o, i, ·] = Σ_s
-   * b[o, s, ·] · a[s, i]}, with the taps innermost and contiguous (the general loop's two innermost
-   * loops would run once each).
+   * {@link #compose} when {@code a} is 1x1: one matrix product per tap, {@code y[o, i, q] = Σ_s
+   * b[o, s, q] · a[s, i]}. The products run on a tap-major copy {@code yt[o, q, i]} so that the
+   * innermost loops run over {@code i}, contiguous in {@code a} and {@code yt} (vectorized by the
+   * JIT), and skip the zero taps of constant kernels (average pooling's is diagonal). Backward,
+   * {@code db[o, s, q] = Σ_i dyt[o, q, i] · a[s, i]} and {@code da[s, i] = Σ_{o, q} b[o, s, q] ·
+   * dyt[o, q, i]}, each only if a trained weight is behind it.
    */
   private K composeAfterPointwise(K a, K b) {
     int taps = b.kh * b.kw;
     int t = a.o;
     int in = a.i;
     K y = new K(b.o, in, b.kh, b.kw);
+    y.trained = a.trained || b.trained;
+    double[] yt = new double[y.v.length];
     for (int o = 0; o < b.o; o++) {
-      for (int s = 0; s < t; s++) {
-        int bs = (o * t + s) * taps;
-        for (int i = 0; i < in; i++) {
-          double ai = a.v[s * in + i];
-          int ys = (o * in + i) * taps;
-          for (int q = 0; q < taps; q++) {
-            y.v[ys + q] += b.v[bs + q] * ai;
+      for (int q = 0; q < taps; q++) {
+        int row = (o * taps + q) * in;
+        for (int s = 0; s < t; s++) {
+          double coef = b.v[(o * t + s) * taps + q];
+          if (coef == 0) {
+            continue;
+          }
+          int src = s * in;
+          for (int i = 0; i < in; i++) {
+            yt[row + i] += coef * a.v[src + i];
           }
         }
       }
     }
+    tapMajor(yt, y.v, b.o, in, taps, false);
+    if (!y.trained) {
+      return y;
+    }
     tape.add(
         () -> {
+          double[] gt = new double[y.g.length];
+          tapMajor(gt, y.g, b.o, in, taps, true);
           for (int o = 0; o < b.o; o++) {
-            for (int s = 0; s < t; s++) {
-              int bs = (o * t + s) * taps;
-              for (int i = 0; i < in; i++) {
-                double ai = a.v[s * in + i];
-                int ys = (o * in + i) * taps;
-                double acc = 0;
-                for (int q = 0; q < taps; q++) {
-                  double gy = y.g[ys + q];
-                  b.g[bs + q] += gy * ai;
-                  acc += gy * b.v[bs + q];
+            for (int q = 0; q < taps; q++) {
+              int row = (o * taps + q) * in;
+              for (int s = 0; s < t; s++) {
+                int bi = (o * t + s) * taps + q;
+                int src = s * in;
+                if (b.trained) {
+                  double acc = 0;
+                  for (int i = 0; i < in; i++) {
+                    acc += gt[row + i] * a.v[src + i];
+                  }
+                  b.g[bi] += acc;
                 }
-                a.g[s * in + i] += acc;
+                double coef = b.v[bi];
+                if (a.trained && coef != 0) {
+                  for (int i = 0; i < in; i++) {
+                    a.g[src + i] += coef * gt[row + i];
+                  }
+                }
               }
             }
           }
         });
     return y;
+  }
+
+  /**
+   * Between the tap-major layout {@code [o, q, i]} ({@code t}) and the kernel layout {@code [o, i,
+   * q]} ({@code k}): {@code k ← t}, or {@code t ← k} if {@code toTapMajor}.
+   */
+  private static void tapMajor(
+      double[] t, double[] k, int outs, int ins, int taps, boolean toTapMajor) {
+    for (int o = 0; o < outs; o++) {
+      for (int q = 0; q < taps; q++) {
+        for (int i = 0; i < ins; i++) {
+          int ti = (o * taps + q) * ins + i;
+          int ki = (o * ins + i) * taps + q;
+          if (toTapMajor) {
+            t[ti] = k[ki];
+          } else {
+            k[ki] = t[ti];
+          }
+        }
+      }
+    }
   }
 
   /** {@code k} centred in {@code size x size}. */
