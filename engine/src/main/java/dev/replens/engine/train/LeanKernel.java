@@ -8,10 +8,13 @@ import dev.replens.engine.model.Conv;
 import dev.replens.engine.model.Identity;
 import dev.replens.engine.model.Op;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import org.nd4j.linalg.api.buffer.DataType;
+import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * OREPA's online kernel generation for {@link LeanNetwork} [OREPA, Sec. 3.2], on the heap: each
@@ -64,6 +67,12 @@ final class LeanKernel {
   private final Map<String, double[]> paramGrads = new LinkedHashMap<>();
   private final List<Runnable> tape = new ArrayList<>();
   private final List<K> outputs = new ArrayList<>();
+  private final List<K> pool = new ArrayList<>();
+  private int pooled;
+  private double[] total;
+  private double[] kernelGrad;
+  private final List<double[]> gradScratch = new ArrayList<>();
+  private int gradScratchUsed;
 
   LeanKernel(BlockSpec spec, Function<String, LeanNetwork.P> param) {
     this.spec = spec;
@@ -82,19 +91,26 @@ final class LeanKernel {
     }
   }
 
-  /** The block's kernel {@code [O, I, K, K]} from the current weights, row-major. */
+  /**
+   * The block's kernel {@code [O, I, K, K]} from the current weights, row-major (an array this
+   * object reuses: read it before the next call).
+   */
   double[] forward() {
     tape.clear();
     outputs.clear();
-    paramValues.clear();
-    paramGrads.clear();
+    pooled = 0;
     for (Map.Entry<String, LeanNetwork.P> e : params.entrySet()) {
-      double[] v = e.getValue().v.data().asDouble();
-      paramValues.put(e.getKey(), v);
-      paramGrads.put(e.getKey(), new double[v.length]);
+      INDArray w = e.getValue().v;
+      double[] v = paramValues.computeIfAbsent(e.getKey(), k -> new double[(int) w.length()]);
+      read(w, v);
+      Arrays.fill(paramGrads.computeIfAbsent(e.getKey(), k -> new double[v.length]), 0);
     }
     int size = spec.kernel();
-    double[] total = new double[spec.outChannels() * spec.inChannels() * size * size];
+    int length = spec.outChannels() * spec.inChannels() * size * size;
+    if (total == null || total.length != length) {
+      total = new double[length];
+    }
+    Arrays.fill(total, 0);
     for (Branch b : spec.branches()) {
       K k = centre(branch(b), size);
       outputs.add(k);
@@ -105,10 +121,15 @@ final class LeanKernel {
     return total;
   }
 
-  /** Back-propagates the gradient of the kernel into the trained weights' gradients. */
-  void backward(double[] g) {
+  /** Back-propagates the gradient {@code gw} of the kernel into the trained weights' gradients. */
+  void backward(INDArray gw) {
+    gradScratchUsed = 0;
+    if (kernelGrad == null || kernelGrad.length != gw.length()) {
+      kernelGrad = new double[(int) gw.length()];
+    }
+    read(gw, kernelGrad);
     for (K k : outputs) {
-      System.arraycopy(g, 0, k.g, 0, g.length);
+      System.arraycopy(kernelGrad, 0, k.g, 0, kernelGrad.length);
     }
     for (int j = tape.size() - 1; j >= 0; j--) {
       tape.get(j).run();
@@ -116,6 +137,53 @@ final class LeanKernel {
     for (Map.Entry<String, LeanNetwork.P> e : params.entrySet()) {
       if (e.getValue().g != null) {
         Buffers.write(e.getValue().g, paramGrads.get(e.getKey()));
+      }
+    }
+  }
+
+  /**
+   * A zeroed kernel for this step: the one made at this point of the last step, if of this shape.
+   */
+  private K kernel(int o, int i, int kh, int kw) {
+    if (pooled < pool.size()) {
+      K k = pool.get(pooled);
+      if (k.o == o && k.i == i && k.kh == kh && k.kw == kw) {
+        pooled++;
+        Arrays.fill(k.v, 0);
+        Arrays.fill(k.g, 0);
+        k.trained = true;
+        return k;
+      }
+      pool.subList(pooled, pool.size()).clear();
+    }
+    K k = new K(o, i, kh, kw);
+    pool.add(k);
+    pooled++;
+    return k;
+  }
+
+  /** A scratch array for one tape entry of this backward pass (reused by the next pass). */
+  private double[] gradScratch(int length) {
+    if (gradScratchUsed == gradScratch.size()) {
+      gradScratch.add(new double[length]);
+    }
+    double[] a = gradScratch.get(gradScratchUsed);
+    if (a.length != length) {
+      a = new double[length];
+      gradScratch.set(gradScratchUsed, a);
+    }
+    gradScratchUsed++;
+    return a;
+  }
+
+  /** {@code a}'s values (dense, c-order) into {@code into}, in float64. */
+  private static void read(INDArray a, double[] into) {
+    if (a.dataType() == DataType.DOUBLE) {
+      a.data().asNioDouble().get(0, into, 0, into.length);
+    } else {
+      java.nio.FloatBuffer f = a.data().asNioFloat();
+      for (int j = 0; j < into.length; j++) {
+        into[j] = f.get(j);
       }
     }
   }
@@ -136,14 +204,14 @@ final class LeanKernel {
         if (k != null) {
           continue;
         }
-        next = new K(in, in, 1, 1);
+        next = kernel(in, in, 1, 1);
         next.trained = false;
         for (int c = 0; c < in; c++) {
           next.v[c * in + c] = 1;
         }
       } else if (op instanceof AvgPool a) {
         int s = a.kernel();
-        next = new K(in, in, s, s);
+        next = kernel(in, in, s, s);
         next.trained = false;
         for (int c = 0; c < in; c++) {
           for (int t = 0; t < s * s; t++) {
@@ -176,7 +244,7 @@ final class LeanKernel {
   private K weight(String key, int o, int i, int kh, int kw) {
     double[] w = paramValues.get(key);
     double[] dw = paramGrads.get(key);
-    K k = new K(o, i, kh, kw);
+    K k = kernel(o, i, kh, kw);
     System.arraycopy(w, 0, k.v, 0, w.length);
     tape.add(
         () -> {
@@ -190,7 +258,7 @@ final class LeanKernel {
   private K diagonal(String key, int c) {
     double[] s = paramValues.get(key);
     double[] ds = paramGrads.get(key);
-    K k = new K(c, c, 1, 1);
+    K k = kernel(c, c, 1, 1);
     for (int j = 0; j < c; j++) {
       k.v[j * c + j] = s[j];
     }
@@ -207,7 +275,7 @@ final class LeanKernel {
   private K scaleOut(K k, String key) {
     double[] s = paramValues.get(key);
     double[] ds = paramGrads.get(key);
-    K y = new K(k.o, k.i, k.kh, k.kw);
+    K y = kernel(k.o, k.i, k.kh, k.kw);
     int per = k.i * k.kh * k.kw;
     for (int o = 0; o < k.o; o++) {
       for (int j = 0; j < per; j++) {
@@ -239,7 +307,7 @@ final class LeanKernel {
     }
     int oh = a.kh + b.kh - 1;
     int ow = a.kw + b.kw - 1;
-    K y = new K(b.o, a.i, oh, ow);
+    K y = kernel(b.o, a.i, oh, ow);
     int t = a.o;
     for (int o = 0; o < b.o; o++) {
       for (int s = 0; s < t; s++) {
@@ -303,9 +371,9 @@ final class LeanKernel {
     int taps = b.kh * b.kw;
     int t = a.o;
     int in = a.i;
-    K y = new K(b.o, in, b.kh, b.kw);
+    K y = kernel(b.o, in, b.kh, b.kw);
     y.trained = a.trained || b.trained;
-    double[] yt = new double[y.v.length];
+    double[] yt = kernel(b.o, in, b.kh, b.kw).v;
     for (int o = 0; o < b.o; o++) {
       for (int q = 0; q < taps; q++) {
         int row = (o * taps + q) * in;
@@ -327,7 +395,7 @@ final class LeanKernel {
     }
     tape.add(
         () -> {
-          double[] gt = new double[y.g.length];
+          double[] gt = gradScratch(y.g.length);
           tapMajor(gt, y.g, b.o, in, taps, true);
           for (int o = 0; o < b.o; o++) {
             for (int q = 0; q < taps; q++) {
@@ -383,7 +451,7 @@ final class LeanKernel {
     }
     int top = (size - k.kh) / 2;
     int left = (size - k.kw) / 2;
-    K y = new K(k.o, k.i, size, size);
+    K y = kernel(k.o, k.i, size, size);
     int planes = k.o * k.i;
     for (int pl = 0; pl < planes; pl++) {
       for (int u = 0; u < k.kh; u++) {

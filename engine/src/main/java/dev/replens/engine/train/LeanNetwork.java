@@ -473,7 +473,7 @@ final class LeanNetwork implements AutoCloseable {
             spec.padding(),
             spec.padding(),
             () -> Buffers.write(w, gen.forward()),
-            () -> gen.backward(gw.data().asDouble()));
+            () -> gen.backward(gw));
     for (Op op : spec.post()) {
       out = channelWise(layer, BlockSpec.POST, op, out);
     }

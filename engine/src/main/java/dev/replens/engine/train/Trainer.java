@@ -54,6 +54,7 @@ public final class Trainer implements AutoCloseable {
 
   private ModelState base;
   private LeanNetwork lean;
+  private float[] leanInput;
   private NetworkGraph graph;
   private final Map<String, INDArray> backup = new LinkedHashMap<>();
   private StepMemory memory;
@@ -407,7 +408,12 @@ public final class Trainer implements AutoCloseable {
 
   /** One step through the lean network: same checks, hooks and updates as the graph's. */
   private StepMetrics leanStep(Batch batch, boolean analyze, long t0, int next) {
-    float[] x = batch.images().clone();
+    float[] images = batch.images();
+    if (leanInput == null || leanInput.length != images.length) {
+      leanInput = new float[images.length];
+    }
+    float[] x = leanInput;
+    System.arraycopy(images, 0, x, 0, images.length);
     NetworkForward.normalize(
         x,
         batch.size(),
@@ -726,6 +732,25 @@ public final class Trainer implements AutoCloseable {
   private static long firstNonFinite(INDArray a) {
     if (a.isView() || a.data().length() != a.length()) {
       return WeightCheck.firstNonFinite(a);
+    }
+    // Read in place: a copy of every parameter and gradient each step was most of a step's garbage.
+    if (a.dataType() == DataType.FLOAT) {
+      java.nio.FloatBuffer f = a.data().asNioFloat();
+      for (int i = 0, n = (int) a.length(); i < n; i++) {
+        if (!Float.isFinite(f.get(i))) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    if (a.dataType() == DataType.DOUBLE) {
+      java.nio.DoubleBuffer d = a.data().asNioDouble();
+      for (int i = 0, n = (int) a.length(); i < n; i++) {
+        if (!Double.isFinite(d.get(i))) {
+          return i;
+        }
+      }
+      return -1;
     }
     double[] v = a.data().asDouble();
     for (int i = 0; i < v.length; i++) {
