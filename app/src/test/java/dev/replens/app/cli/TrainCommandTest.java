@@ -143,6 +143,33 @@ class TrainCommandTest {
   }
 
   @Test
+  void benchTrainWithTorchEndsWithOursOverPyTorchsPerMode() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        TorchBench.find(4, 8, 1, 1, 2) != null, "needs /usr/bin/python3 with torch");
+    int code =
+        run(
+            "bench",
+            "train",
+            "--in-process",
+            "--torch",
+            "--float64",
+            "--channels",
+            "4",
+            "--batch",
+            "8",
+            "--warmup",
+            "1",
+            "--steps",
+            "2");
+    assertThat(code).as(stdout() + err).isEqualTo(0);
+    List<String> lines = stdout().lines().toList();
+    assertThat(lines.get(0)).contains("float64");
+    assertThat(lines).anyMatch(l -> l.startsWith("PyTorch online"));
+    assertThat(lines.get(lines.size() - 1))
+        .matches("ratio vs torch: offline \\d+\\.\\d\\d online \\d+\\.\\d\\d plain \\d+\\.\\d\\d");
+  }
+
+  @Test
   void benchSoakReportsTheResidentSetAndEndsWithItsGrowth() {
     int code =
         run("bench", "soak", "--steps", "6", "--channels", "4", "--batch", "8", "--mode", "plain");
