@@ -16,12 +16,13 @@ import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
  * The per-channel passes of {@link LeanNetwork}'s step (batch norm, channel scale and shift, ReLU,
- * pooling and gradient accumulation) as fused loops over the {@code N·C} planes of {@code [N, C,
- * H·W]} activations in native memory. Each plane is copied into heap scratch of the array's own
- * precision, computed there in loops the JIT vectorizes, and copied back, so one pass reads and
- * writes each array once; ND4J needs one native op per elementwise step and one more pass to add a
- * gradient into another. {@link #of} picks the float32 or float64 kernels: the same loops twice,
- * since Java can't abstract over primitive arrays without boxing each value.
+ * pooling, gradient accumulation, and the patches of the convs that run as matrix products) as
+ * fused loops over the {@code N·C} planes of {@code [N, C, H·W]} activations in native memory. Each
+ * plane is copied into heap scratch of the array's own precision, computed there in loops the JIT
+ * vectorizes, and copied back, so one pass reads and writes each array once; ND4J needs one native
+ * op per elementwise step and one more pass to add a gradient into another. {@link #of} picks the
+ * float32 or float64 kernels: the same loops twice, since Java can't abstract over primitive arrays
+ * without boxing each value.
  *
  * <p>Large passes are split in two halves, the second run by one shared helper thread, so both
  * cores work as they do in the convolutions. Per-channel sums are accumulated per half in float64
@@ -183,17 +184,38 @@ abstract class Planes {
     }
     int half = lo + planes / 2;
     Future<?> rest = HELPER.submit(() -> t.run(half, hi, halves[1]));
-    t.run(lo, half, halves[0]);
     try {
-      rest.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during a training pass", e);
-    } catch (ExecutionException e) {
-      if (e.getCause() instanceof RuntimeException r) {
-        throw r;
+      t.run(lo, half, halves[0]);
+    } finally {
+      // Even if this half failed, the other one must be done with the arrays before they go.
+      waitFor(rest);
+    }
+  }
+
+  /**
+   * Waits for the helper's half, through interrupts too (a half takes milliseconds, and its arrays
+   * must not be freed under it); an interrupt is kept for the caller to see.
+   */
+  private static void waitFor(Future<?> rest) {
+    boolean interrupted = false;
+    try {
+      while (true) {
+        try {
+          rest.get();
+          return;
+        } catch (InterruptedException e) {
+          interrupted = true;
+        } catch (ExecutionException e) {
+          if (e.getCause() instanceof RuntimeException r) {
+            throw r;
+          }
+          throw new IllegalStateException(e.getCause());
+        }
       }
-      throw new IllegalStateException(e.getCause());
+    } finally {
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
     }
   }
 

@@ -1,9 +1,11 @@
 package dev.replens.engine.train;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
 import org.assertj.core.data.Offset;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.nd4j.linalg.api.buffer.DataType;
@@ -233,5 +235,16 @@ class PlanesTest {
       }
     }
     k.assertClose(dx, want, "[N, C] → [C, N]");
+  }
+
+  @Test
+  void aFailureInTheHelpersHalfReachesTheCaller() {
+    Case k = new Case("FLOAT", 8, 16, 301);
+    Planes pl = Planes.of(k.dt, k.n, k.c, k.hw);
+    // Only the first half's planes exist in the source, so the helper's half reads past its end.
+    INDArray half = k.array(new double[k.n * k.c * k.hw / 2]);
+    INDArray dst = k.array(new double[k.n * k.c * k.hw]);
+    assertThatThrownBy(() -> pl.copy(new Planes.Buf(half), new Planes.Buf(dst), false))
+        .isInstanceOf(IndexOutOfBoundsException.class);
   }
 }
