@@ -3,6 +3,7 @@ package dev.replens.engine.model;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -108,8 +109,31 @@ public final class WeightCheck {
     }
   }
 
-  /** The flat index of the first NaN or infinity, or -1. */
+  /**
+   * The flat (c-order) index of the first NaN or infinity, or -1. A dense float32 or float64 array
+   * is read in place: the trainer checks every parameter and gradient each step, and a copy of each
+   * was most of a step's garbage.
+   */
   public static long firstNonFinite(INDArray a) {
+    boolean dense = !a.isView() && a.ordering() == 'c' && a.data().length() == a.length();
+    if (dense && a.dataType() == DataType.FLOAT) {
+      java.nio.FloatBuffer f = a.data().asNioFloat();
+      for (int i = 0, n = (int) a.length(); i < n; i++) {
+        if (!Float.isFinite(f.get(i))) {
+          return i;
+        }
+      }
+      return -1;
+    }
+    if (dense && a.dataType() == DataType.DOUBLE) {
+      java.nio.DoubleBuffer d = a.data().asNioDouble();
+      for (int i = 0, n = (int) a.length(); i < n; i++) {
+        if (!Double.isFinite(d.get(i))) {
+          return i;
+        }
+      }
+      return -1;
+    }
     double[] v = a.dup('c').data().asDouble();
     for (int i = 0; i < v.length; i++) {
       if (!Double.isFinite(v[i])) {

@@ -462,7 +462,7 @@ public final class Trainer implements AutoCloseable {
                 + " are kept");
       }
       for (Map.Entry<String, INDArray> e : grads.entrySet()) {
-        if (firstNonFinite(e.getValue()) >= 0) {
+        if (WeightCheck.firstNonFinite(e.getValue()) >= 0) {
           throw new TrainingDivergedException(
               next,
               e.getKey(),
@@ -512,7 +512,7 @@ public final class Trainer implements AutoCloseable {
       }
       optimizer.endStep();
       for (Map.Entry<String, INDArray> e : params.entrySet()) {
-        if (firstNonFinite(e.getValue()) >= 0) {
+        if (WeightCheck.firstNonFinite(e.getValue()) >= 0) {
           params.forEach((k, v) -> v.assign(backup.get(k)));
           optimizer.rollback();
           throw new TrainingDivergedException(
@@ -726,39 +726,6 @@ public final class Trainer implements AutoCloseable {
       }
     }
     return (double) right / labels.length;
-  }
-
-  /** Like {@link WeightCheck#firstNonFinite}, without a native copy for a dense array. */
-  private static long firstNonFinite(INDArray a) {
-    if (a.isView() || a.data().length() != a.length()) {
-      return WeightCheck.firstNonFinite(a);
-    }
-    // Read in place: a copy of every parameter and gradient each step was most of a step's garbage.
-    if (a.dataType() == DataType.FLOAT) {
-      java.nio.FloatBuffer f = a.data().asNioFloat();
-      for (int i = 0, n = (int) a.length(); i < n; i++) {
-        if (!Float.isFinite(f.get(i))) {
-          return i;
-        }
-      }
-      return -1;
-    }
-    if (a.dataType() == DataType.DOUBLE) {
-      java.nio.DoubleBuffer d = a.data().asNioDouble();
-      for (int i = 0, n = (int) a.length(); i < n; i++) {
-        if (!Double.isFinite(d.get(i))) {
-          return i;
-        }
-      }
-      return -1;
-    }
-    double[] v = a.data().asDouble();
-    for (int i = 0; i < v.length; i++) {
-      if (!Double.isFinite(v[i])) {
-        return i;
-      }
-    }
-    return -1;
   }
 
   private void checkThread() {
