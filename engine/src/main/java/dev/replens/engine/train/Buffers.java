@@ -50,4 +50,24 @@ final class Buffers {
       }
     }
   }
+
+  /** Reads {@code a} (float32 or float64) into {@code into}, linear index i to element i. */
+  static void read(INDArray a, double[] into) {
+    if (a.length() != into.length) {
+      throw new IllegalArgumentException(
+          "reading an array of " + a.length() + " values into " + into.length);
+    }
+    if (a.dataType() == DataType.DOUBLE) {
+      a.data().asNioDouble().get(0, into, 0, into.length);
+    } else if (a.dataType() == DataType.FLOAT) {
+      FloatBuffer b = a.data().asNioFloat();
+      for (int i = 0; i < into.length; i++) {
+        into[i] = b.get(i);
+      }
+    } else {
+      for (int i = 0; i < into.length; i++) {
+        into[i] = a.getDouble(i);
+      }
+    }
+  }
 }

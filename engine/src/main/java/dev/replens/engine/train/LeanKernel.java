@@ -13,7 +13,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
-import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
@@ -102,7 +101,7 @@ final class LeanKernel {
     for (Map.Entry<String, LeanNetwork.P> e : params.entrySet()) {
       INDArray w = e.getValue().v;
       double[] v = paramValues.computeIfAbsent(e.getKey(), k -> new double[(int) w.length()]);
-      read(w, v);
+      Buffers.read(w, v);
       Arrays.fill(paramGrads.computeIfAbsent(e.getKey(), k -> new double[v.length]), 0);
     }
     int size = spec.kernel();
@@ -127,7 +126,7 @@ final class LeanKernel {
     if (kernelGrad == null || kernelGrad.length != gw.length()) {
       kernelGrad = new double[(int) gw.length()];
     }
-    read(gw, kernelGrad);
+    Buffers.read(gw, kernelGrad);
     for (K k : outputs) {
       System.arraycopy(kernelGrad, 0, k.g, 0, kernelGrad.length);
     }
@@ -174,18 +173,6 @@ final class LeanKernel {
     }
     gradScratchUsed++;
     return a;
-  }
-
-  /** {@code a}'s values (dense, c-order) into {@code into}, in float64. */
-  private static void read(INDArray a, double[] into) {
-    if (a.dataType() == DataType.DOUBLE) {
-      a.data().asNioDouble().get(0, into, 0, into.length);
-    } else {
-      java.nio.FloatBuffer f = a.data().asNioFloat();
-      for (int j = 0; j < into.length; j++) {
-        into[j] = f.get(j);
-      }
-    }
   }
 
   private K branch(Branch b) {
