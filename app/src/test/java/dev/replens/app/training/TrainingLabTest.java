@@ -72,13 +72,13 @@ class TrainingLabTest {
     robot.interact(() -> pane.lab().close());
   }
 
-  /** One 8-channel RepVGG block, batch 16, SGD lr 0.05, validation every 10 steps. */
   /**
    * Steps of the frame check: a run of well over a second (20+ pings) at the lean step's speed,
    * which trains 45 steps of {@link #tiny} in about half a second.
    */
   private static final int FRAME_CHECK_STEPS = 300;
 
+  /** One 8-channel RepVGG block, batch 16, SGD lr 0.05, validation every 10 steps. */
   static LabSetup tiny(int steps) {
     return new LabSetup(
         "shapes",

@@ -140,16 +140,16 @@ final class LeanNetwork implements AutoCloseable {
     void backward();
   }
 
-  /**
-   * A batch norm, which can take over the ReLU that reads its output alone: it then writes {@code
-   * max(y, 0)} in place of {@code y}, and masks the incoming gradient by that output being
-   * positive. That spares the ReLU's pass and array each way.
-   */
   /** A node whose backward reads its output's gradient through {@link T#gradIn()} alone. */
   private interface PlanesGrad extends Node {
     T out();
   }
 
+  /**
+   * A batch norm, which can take over the ReLU that reads its output alone: it then writes {@code
+   * max(y, 0)} in place of {@code y}, and masks the incoming gradient by that output being
+   * positive. That spares the ReLU's pass and array each way.
+   */
   private abstract static class BnNode implements PlanesGrad {
     private final T out;
     boolean relu;
@@ -779,17 +779,8 @@ final class LeanNetwork implements AutoCloseable {
     Planes.Buf dcolsBuf = needDx ? new Planes.Buf(dcols) : null;
     nodes.add(
         new Node() {
-          private INDArray images(INDArray a, int from, int count) {
-            return a.get(NDArrayIndex.interval(from, from + count));
-          }
-
           private INDArray matrix(INDArray a, int image, long rows, long columns) {
             return a.slice(image).reshape(rows, columns);
-          }
-
-          private INDArray patches(int from, int count) {
-            planes(x).patches(x.vb(), colsBuf, from, count, geometry);
-            return cols;
           }
 
           @Override
@@ -799,10 +790,16 @@ final class LeanNetwork implements AutoCloseable {
             }
             for (int from = 0; from < n; from += block) {
               int count = Math.min(block, n - from);
-              INDArray c = patches(from, count);
+              planes(x).patches(x.vb(), colsBuf, from, count, geometry);
               for (int j = 0; j < count; j++) {
                 Nd4j.gemm(
-                    w2, matrix(c, j, k, ohw), matrix(y.v, from + j, out, ohw), false, false, 1, 0);
+                    w2,
+                    matrix(cols, j, k, ohw),
+                    matrix(y.v, from + j, out, ohw),
+                    false,
+                    false,
+                    1,
+                    0);
               }
             }
             if (bias != null) {
@@ -815,10 +812,10 @@ final class LeanNetwork implements AutoCloseable {
             boolean accumulate = needDx && x.accumulate();
             for (int from = 0; from < n; from += block) {
               int count = Math.min(block, n - from);
-              INDArray c = patches(from, count);
+              planes(x).patches(x.vb(), colsBuf, from, count, geometry);
               for (int j = 0; j < count; j++) {
                 INDArray dy = matrix(y.g, from + j, out, ohw);
-                Nd4j.gemm(dy, matrix(c, j, k, ohw), g2, false, true, 1, from + j == 0 ? 0 : 1);
+                Nd4j.gemm(dy, matrix(cols, j, k, ohw), g2, false, true, 1, from + j == 0 ? 0 : 1);
                 if (needDx) {
                   Nd4j.gemm(w2, dy, matrix(dcols, j, k, ohw), true, false, 1, 0);
                 }

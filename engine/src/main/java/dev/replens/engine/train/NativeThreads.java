@@ -26,16 +26,20 @@ public final class NativeThreads {
     int setenv(String name, String value, int overwrite);
   }
 
+  private static boolean configured;
+
   private NativeThreads() {}
 
   /**
    * Sets {@code OMP_WAIT_POLICY=PASSIVE} in this process's environment unless it is set; no effect
    * once ND4J has loaded its native libraries, which read it when they load.
    */
-  public static void configure() {
-    if (System.getenv("OMP_WAIT_POLICY") != null) {
+  public static synchronized void configure() {
+    // The jar's launcher calls this and then the app's main, which calls it too.
+    if (configured || System.getenv("OMP_WAIT_POLICY") != null) {
       return;
     }
+    configured = true;
     try {
       LibC libc = Native.loadLibrary("c", LibC.class);
       if (libc.setenv("OMP_WAIT_POLICY", "PASSIVE", 0) != 0) {

@@ -306,7 +306,8 @@ abstract class Planes {
    * w}) with a {@code kh x kw} kernel and zero padding {@code ph, pw} that keeps the size, as a
    * {@code [c·kh·kw, n·h·w]} matrix: {@code cols[(ch·kh + p)·kw + q, b·hw + y·w + x] = x[b, ch, y +
    * p − ph, x + q − pw]}, 0 outside the map. A convolution is then one matrix product with the
-   * {@code [O, c·kh·kw]} kernel, and its kernel gradient one more with the output gradient.
+   * {@code [O, c·kh·kw]} kernel, and its kernel gradient one more with the output gradient. float32
+   * only (the stem): float64 convs take {@link #patches} a block of images at a time.
    */
   final void im2col(Buf x, Buf cols, int h, int w, int kh, int kw, int ph, int pw) {
     if (h * w != hw || h + 2 * ph - kh + 1 != h || w + 2 * pw - kw + 1 != w) {
@@ -338,6 +339,10 @@ abstract class Planes {
         first * c,
         (first + count) * c,
         (from, to, h) -> unpatches(from, to, h, dcols, dx, first, g, accumulate));
+  }
+
+  void im2col(int from, int to, Half h, Buf x, Buf cols, int w, int kh, int kw, int ph, int pw) {
+    throw new UnsupportedOperationException("float64 convs take their patches image by image");
   }
 
   void patches(int from, int to, Buf x, Buf cols, int first, Patch g) {
@@ -380,9 +385,6 @@ abstract class Planes {
   abstract void copy(int from, int to, Half h, Buf g, Buf dx, boolean accumulate);
 
   abstract void transpose(int from, int to, Half h, Buf src, Buf dst, boolean back);
-
-  abstract void im2col(
-      int from, int to, Half h, Buf x, Buf cols, int w, int kh, int kw, int ph, int pw);
 
   /** Where plane {@code p} goes: {@code [n, c] → [c, n]}, or back. */
   final int transposed(int p, boolean back) {
@@ -638,6 +640,10 @@ abstract class Planes {
     }
 
     @Override
+    void im2col(int from, int to, Half h, Buf x, Buf cols, int w, int kh, int kw, int ph, int pw) {
+      throw new UnsupportedOperationException("float64 convs take their patches image by image");
+    }
+
     void patches(int from, int to, Buf x, Buf cols, int first, Patch g) {
       int rows = hw / g.w();
       int ohw = g.oh() * g.ow();
@@ -865,30 +871,6 @@ abstract class Planes {
       for (int p = from; p < to; p++) {
         src.d.get(p * hw, h.dout, 0, hw);
         dst.d.put(transposed(p, back) * hw, h.dout, 0, hw);
-      }
-    }
-
-    @Override
-    void im2col(int from, int to, Half h, Buf x, Buf cols, int w, int kh, int kw, int ph, int pw) {
-      int rows = hw / w;
-      long stride = (long) n * hw;
-      for (int p = from; p < to; p++) {
-        int b = p / c;
-        int ch = p % c;
-        x.d.get(p * hw, h.da, 0, hw);
-        for (int u = 0; u < kh; u++) {
-          for (int v = 0; v < kw; v++) {
-            Arrays.fill(h.dout, 0);
-            int dx = v - pw;
-            int lo = Math.max(0, -dx);
-            int len = Math.min(w, w - dx) - lo;
-            for (int y = Math.max(0, ph - u); y < Math.min(rows, rows + ph - u); y++) {
-              System.arraycopy(h.da, (y + u - ph) * w + lo + dx, h.dout, y * w + lo, len);
-            }
-            long row = (long) (ch * kh + u) * kw + v;
-            cols.d.put((int) (row * stride + (long) b * hw), h.dout, 0, hw);
-          }
-        }
       }
     }
   }
