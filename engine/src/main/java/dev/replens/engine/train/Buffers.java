@@ -4,6 +4,7 @@ import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Copies between heap arrays and the native buffer of a dense, c-order, unoffset array. */
 final class Buffers {
@@ -47,6 +48,66 @@ final class Buffers {
     } else {
       for (int i = 0; i < v.length; i++) {
         a.putScalar(i, v[i]);
+      }
+    }
+  }
+
+  /**
+   * Whether {@code a} is float32 or float64 and its elements are its buffer's, in c order from the
+   * first: the arrays whose buffers the methods here may read and write whole.
+   */
+  static boolean direct(INDArray a) {
+    DataType t = a.dataType();
+    return (t == DataType.FLOAT || t == DataType.DOUBLE)
+        && a.offset() == 0
+        && a.ordering() == 'c'
+        && a.data().length() == a.length();
+  }
+
+  /**
+   * Copies {@code from} into {@code to} (same shape): one bulk copy of the bytes when both are
+   * {@link #direct} and of one type, otherwise {@code to.assign(from)}. A step copies every
+   * parameter for its rollback, and a native op per small array costs more than the copy.
+   */
+  static void copy(INDArray from, INDArray to) {
+    if (from.dataType() == to.dataType()
+        && from.length() == to.length()
+        && direct(from)
+        && direct(to)) {
+      int bytes = Math.toIntExact(from.length() * from.dataType().width());
+      to.data().asNio().put(0, from.data().asNio(), 0, bytes);
+    } else {
+      to.assign(from);
+    }
+  }
+
+  /**
+   * {@code r ← keep·r + scale·x} in the arrays' own type, rounding as the native {@code muli} then
+   * {@code axpy} would: {@code keep·r} first, then {@code + scale·x}. Falls back to those two ops
+   * unless both arrays are {@link #direct} and of one type.
+   */
+  static void blend(INDArray r, double keep, double scale, INDArray x) {
+    if (r.dataType() != x.dataType() || r.length() != x.length() || !direct(r) || !direct(x)) {
+      r.muli(keep);
+      Nd4j.getBlasWrapper().level1().axpy(r.length(), scale, x, r);
+      return;
+    }
+    int n = Math.toIntExact(r.length());
+    if (r.dataType() == DataType.FLOAT) {
+      FloatBuffer rb = r.data().asNioFloat();
+      FloatBuffer xb = x.data().asNioFloat();
+      float k = (float) keep;
+      float s = (float) scale;
+      for (int i = 0; i < n; i++) {
+        float kept = k * rb.get(i);
+        rb.put(i, kept + s * xb.get(i));
+      }
+    } else {
+      DoubleBuffer rb = r.data().asNioDouble();
+      DoubleBuffer xb = x.data().asNioDouble();
+      for (int i = 0; i < n; i++) {
+        double kept = keep * rb.get(i);
+        rb.put(i, kept + scale * xb.get(i));
       }
     }
   }

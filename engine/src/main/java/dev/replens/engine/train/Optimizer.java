@@ -1,7 +1,10 @@
 package dev.replens.engine.train;
 
+import java.nio.DoubleBuffer;
+import java.nio.FloatBuffer;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
 import org.nd4j.linalg.ops.transforms.Transforms;
@@ -87,13 +90,23 @@ public final class Optimizer {
     double wd = config.weightDecay();
     switch (config.kind()) {
       case SGD -> {
+        INDArray buf = first.get(key);
+        boolean fresh = buf == null;
+        if (fresh) {
+          buf = param.ulike();
+        }
+        if (sgdOnHost(param, grad, buf, fresh)) {
+          if (fresh) {
+            first.put(key, buf);
+          }
+          return;
+        }
         // In place (axpy), so that a step allocates nothing.
         if (wd > 0) {
           Nd4j.getBlasWrapper().level1().axpy(grad.length(), wd, param, grad);
         }
-        INDArray buf = first.get(key);
-        if (buf == null) {
-          buf = grad.dup();
+        if (fresh) {
+          buf.assign(grad);
           first.put(key, buf);
         } else if (config.momentum() == 0) {
           buf.assign(grad);
@@ -112,6 +125,92 @@ public final class Optimizer {
         param.subi(stepValue.muli(learningRate));
       }
     }
+  }
+
+  private final float[][] hostF = new float[3][0];
+  private final double[][] hostD = new double[3][0];
+
+  /**
+   * SGD's step on one parameter in one pass over heap copies, when the three arrays are {@link
+   * Buffers#direct} and of one type: the same arithmetic, in the same type and order, as the native
+   * ops below it ({@code d = g + λ·w}, {@code buf = m·buf + d}, {@code w += −lr·buf}), which cost a
+   * native call each, four per parameter per step. {@code grad} is left as it was.
+   *
+   * @param fresh whether {@code buf} is new (the first step): it is then set to {@code d}
+   * @return false, having changed nothing, if the arrays don't qualify
+   */
+  private boolean sgdOnHost(INDArray param, INDArray grad, INDArray buf, boolean fresh) {
+    DataType type = param.dataType();
+    if (grad.dataType() != type
+        || buf.dataType() != type
+        || grad.length() != param.length()
+        || !Buffers.direct(param)
+        || !Buffers.direct(grad)
+        || !Buffers.direct(buf)) {
+      return false;
+    }
+    int n = Math.toIntExact(param.length());
+    double wd = config.weightDecay();
+    double m = fresh ? 0 : config.momentum();
+    boolean carry = !fresh && m != 0;
+    if (type == DataType.FLOAT) {
+      float[] w = host(hostF, 0, n);
+      float[] g = host(hostF, 1, n);
+      float[] b = host(hostF, 2, n);
+      FloatBuffer pw = param.data().asNioFloat();
+      FloatBuffer pb = buf.data().asNioFloat();
+      pw.get(0, w, 0, n);
+      grad.data().asNioFloat().get(0, g, 0, n);
+      if (carry) {
+        pb.get(0, b, 0, n);
+      }
+      float wdF = (float) wd;
+      float mF = (float) m;
+      float step = (float) -learningRate;
+      for (int i = 0; i < n; i++) {
+        float d = wd > 0 ? g[i] + wdF * w[i] : g[i];
+        float v = carry ? mF * b[i] + d : d;
+        b[i] = v;
+        w[i] = w[i] + step * v;
+      }
+      pw.put(0, w, 0, n);
+      pb.put(0, b, 0, n);
+    } else {
+      double[] w = host(hostD, 0, n);
+      double[] g = host(hostD, 1, n);
+      double[] b = host(hostD, 2, n);
+      DoubleBuffer pw = param.data().asNioDouble();
+      DoubleBuffer pb = buf.data().asNioDouble();
+      pw.get(0, w, 0, n);
+      grad.data().asNioDouble().get(0, g, 0, n);
+      if (carry) {
+        pb.get(0, b, 0, n);
+      }
+      double step = -learningRate;
+      for (int i = 0; i < n; i++) {
+        double d = wd > 0 ? g[i] + wd * w[i] : g[i];
+        double v = carry ? m * b[i] + d : d;
+        b[i] = v;
+        w[i] = w[i] + step * v;
+      }
+      pw.put(0, w, 0, n);
+      pb.put(0, b, 0, n);
+    }
+    return true;
+  }
+
+  private static float[] host(float[][] pool, int i, int n) {
+    if (pool[i].length < n) {
+      pool[i] = new float[n];
+    }
+    return pool[i];
+  }
+
+  private static double[] host(double[][] pool, int i, int n) {
+    if (pool[i].length < n) {
+      pool[i] = new double[n];
+    }
+    return pool[i];
   }
 
   /**
@@ -234,7 +333,7 @@ public final class Optimizer {
           if (d == null || !java.util.Arrays.equals(d.shape(), v.shape())) {
             to.put(k, v.dup());
           } else {
-            d.assign(v);
+            Buffers.copy(v, d);
           }
         });
   }

@@ -429,12 +429,9 @@ public final class Trainer implements AutoCloseable {
     double mom = config.bnMomentum();
     for (LeanNetwork.BatchStat b : lean.batchStats()) {
       double unbias = b.count() > 1 ? (double) b.count() / (b.count() - 1) : 1.0;
-      INDArray rm = runningStats.get(b.keyPrefix() + ".running_mean");
-      INDArray rv = runningStats.get(b.keyPrefix() + ".running_var");
-      rm.muli(1 - mom);
-      Nd4j.getBlasWrapper().level1().axpy(rm.length(), mom, b.mean(), rm);
-      rv.muli(1 - mom);
-      Nd4j.getBlasWrapper().level1().axpy(rv.length(), mom * unbias, b.var(), rv);
+      Buffers.blend(runningStats.get(b.keyPrefix() + ".running_mean"), 1 - mom, mom, b.mean());
+      Buffers.blend(
+          runningStats.get(b.keyPrefix() + ".running_var"), 1 - mom, mom * unbias, b.var());
     }
     return finishStep(next, t0, loss, accuracy, analysisMillis, blockMetrics);
   }
@@ -491,7 +488,7 @@ public final class Trainer implements AutoCloseable {
             if (b == null || !java.util.Arrays.equals(b.shape(), v.shape())) {
               backup.put(k, v.dup());
             } else {
-              b.assign(v);
+              Buffers.copy(v, b);
             }
           });
       optimizer.checkpoint();
