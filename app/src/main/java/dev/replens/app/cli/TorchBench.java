@@ -130,6 +130,6 @@ final class TorchBench {
     double median = result.get("median_ms").asDouble();
     double min = result.get("min_ms").asDouble();
     long rss = result.get("peak_rss").asLong();
-    return new BenchTrainCommand.Result(label, median, median, min, 0, rss, 0);
+    return new BenchTrainCommand.Result(label, median, Double.NaN, min, 0, rss, -1);
   }
 }

@@ -1,5 +1,9 @@
 package dev.replens.engine.train;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.bytedeco.javacpp.Pointer;
 
 /**
@@ -18,6 +22,53 @@ public record MemoryUsage(long heapUsedBytes, long processBytes, long stepWorkin
     Runtime rt = Runtime.getRuntime();
     return new MemoryUsage(
         rt.totalMemory() - rt.freeMemory(), Pointer.physicalBytes(), stepWorkingSetBytes);
+  }
+
+  /**
+   * Starts a fresh peak: on Linux, writing 5 to {@code /proc/self/clear_refs} resets the kernel's
+   * resident-set high-water mark ({@code VmHWM}) to the current resident set [proc(5)].
+   *
+   * @return whether the peak was reset (false where the file isn't there or can't be written)
+   */
+  public static boolean resetPeak() {
+    try {
+      Files.writeString(Path.of("/proc/self/clear_refs"), "5", StandardCharsets.US_ASCII);
+      return true;
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return false;
+    }
+  }
+
+  /**
+   * The kernel's resident-set high-water mark ({@code VmHWM} in {@code /proc/self/status}): the
+   * process's peak since it started or since {@link #resetPeak}, including peaks between two
+   * samples, the figure PyTorch's {@code ru_maxrss} gives. 0 where it can't be read.
+   */
+  public static long peakBytes() {
+    return status("VmHWM:");
+  }
+
+  /**
+   * The process's whole resident set ({@code VmRSS}: anonymous memory and the mapped files and
+   * libraries in memory), on the same footing as {@link #peakBytes}; JavaCPP's {@link
+   * Pointer#physicalBytes} leaves the shared, file-backed part out. 0 where it can't be read.
+   */
+  public static long residentBytes() {
+    return status("VmRSS:");
+  }
+
+  private static long status(String field) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+        if (line.startsWith(field)) {
+          String[] f = line.trim().split("\\s+");
+          return Long.parseLong(f[1]) * 1024;
+        }
+      }
+    } catch (IOException | NumberFormatException | ArrayIndexOutOfBoundsException e) {
+      return 0;
+    }
+    return 0;
   }
 
   /** Mebibytes, for printing. */
