@@ -644,9 +644,7 @@ final class LeanNetwork implements AutoCloseable {
     int[] ia = {kh, kw, 1, 1, ph, pw, 1, 1, 0, 0, 0};
     INDArray wy = alloc(kh, kw, w.size(1), out);
     INDArray gwy = alloc(kh, kw, w.size(1), out);
-    INDArray wView = w.permute(2, 3, 1, 0);
     INDArray gwScratch = gw == null ? alloc(w.shape()) : gw;
-    INDArray gwView = gwScratch.permute(2, 3, 1, 0);
     INDArray gbScratch = bias == null ? null : bias.g != null ? bias.g : alloc(bias.v.shape());
     INDArray[] scratch = new INDArray[1];
     boolean needDx = x != in;
@@ -658,7 +656,7 @@ final class LeanNetwork implements AutoCloseable {
             if (beforeForward != null) {
               beforeForward.run();
             }
-            wy.assign(wView);
+            Buffers.permuteKernel(w, wy, true);
             DynamicCustomOp.DynamicCustomOpsBuilder b =
                 DynamicCustomOp.builder("conv2d").addIntegerArguments(ia);
             if (bias == null) {
@@ -680,7 +678,7 @@ final class LeanNetwork implements AutoCloseable {
               b.addInputs(x.v, wy, bias.v, y.g).addOutputs(dx, gwy, gbScratch);
             }
             exec(b.build());
-            gwView.assign(gwy);
+            // MUT Buffers.permuteKernel(gwScratch, gwy, false);
             if (needDx) {
               finishGrad(x, dx);
             }
@@ -724,7 +722,7 @@ final class LeanNetwork implements AutoCloseable {
           public void backward() {
             planes(y).transpose(y.gb(), yTBuf);
             Nd4j.gemm(yT, patches, g2, false, true, 1.0, 0.0);
-            gwScratch.assign(g2.reshape(w.shape()));
+            Buffers.copy(g2, gwScratch);
           }
         });
     return y;
