@@ -678,7 +678,7 @@ final class LeanNetwork implements AutoCloseable {
               b.addInputs(x.v, wy, bias.v, y.g).addOutputs(dx, gwy, gbScratch);
             }
             exec(b.build());
-            // MUT Buffers.permuteKernel(gwScratch, gwy, false);
+            Buffers.permuteKernel(gwScratch, gwy, false);
             if (needDx) {
               finishGrad(x, dx);
             }
