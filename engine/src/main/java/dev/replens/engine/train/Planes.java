@@ -4,8 +4,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.DoubleBuffer;
 import java.nio.FloatBuffer;
-import java.nio.IntBuffer;
-import java.nio.LongBuffer;
 import java.util.Arrays;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -30,9 +28,6 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 abstract class Planes {
 
-  private static final int ONE_F32 = Float.floatToRawIntBits(1f);
-  private static final long ONE_F64 = Double.doubleToRawLongBits(1.0);
-
   /** Below this many values a pass runs on the calling thread alone. */
   private static final long PARALLEL_MIN = 1 << 15;
 
@@ -49,11 +44,6 @@ abstract class Planes {
     final FloatBuffer f;
     final DoubleBuffer d;
 
-    /** The same memory as raw bits ({@code int} for float32, {@code long} for float64). */
-    final IntBuffer fBits;
-
-    final LongBuffer dBits;
-
     /**
      * Keeps the array reachable while its memory is in use here: the NIO view doesn't, and an array
      * the collector frees takes its native memory with it.
@@ -69,8 +59,6 @@ abstract class Planes {
       owner = null;
       f = null;
       d = null;
-      fBits = null;
-      dBits = null;
     }
 
     /**
@@ -88,14 +76,10 @@ abstract class Planes {
       ByteBuffer bytes = a.data().asNio().order(ByteOrder.nativeOrder());
       if (a.dataType() == DataType.FLOAT) {
         f = bytes.asFloatBuffer();
-        fBits = bytes.asIntBuffer();
         d = null;
-        dBits = null;
       } else if (a.dataType() == DataType.DOUBLE) {
         d = bytes.asDoubleBuffer();
-        dBits = bytes.asLongBuffer();
         f = null;
-        fBits = null;
       } else {
         throw new IllegalArgumentException("planes of " + a.dataType());
       }
@@ -114,12 +98,6 @@ abstract class Planes {
     final double[] dm;
     final double[] r1;
     final double[] r2;
-    final int[] bits32;
-    final long[] bits64;
-    final IntBuffer bits32Out;
-    final FloatBuffer bits32In;
-    final LongBuffer bits64Out;
-    final DoubleBuffer bits64In;
 
     Half(boolean f32, int hw, int c) {
       int fl = f32 ? hw : 0;
@@ -134,13 +112,6 @@ abstract class Planes {
       dm = new double[dl];
       r1 = new double[c];
       r2 = new double[c];
-      bits32 = new int[fl];
-      bits64 = new long[dl];
-      ByteBuffer reinterpret = ByteBuffer.allocate(hw * 8).order(ByteOrder.nativeOrder());
-      bits32Out = reinterpret.asIntBuffer();
-      bits32In = reinterpret.asFloatBuffer();
-      bits64Out = reinterpret.asLongBuffer();
-      bits64In = reinterpret.asDoubleBuffer();
     }
   }
 
@@ -412,21 +383,16 @@ abstract class Planes {
     /**
      * {@code dst[i] *= (mask[i] > 0 ? 1 : 0)} for a ReLU output {@code mask ≥ 0}, without a branch:
      * the sign of a gradient is a coin toss, and a mispredicted branch per value cost 4.6 ms per
-     * million values against 0.4 ms for this. A non-negative float is positive iff its bits are not
-     * 0, and {@code ((b | −b) >> 31) & bits(1f)} is then the bits of 1f, else 0; the integer loop
-     * vectorizes, and a heap buffer turns the bits back into floats.
+     * million values against 0.4 ms for this. {@code min(mask·2¹²⁷·2¹²⁷, 1)} is exactly 1 for any
+     * positive float (the smallest, 2⁻¹⁴⁹, becomes 2¹⁰⁵) and 0 for 0, and min and multiply
+     * vectorize. (A NaN in the mask, from a forward pass that already failed, makes the gradient
+     * NaN.)
      */
     private void applyMask(Buf mask, int p, float[] dst, Half h) {
-      int[] b = h.bits32;
-      mask.fBits.get(p * hw, b, 0, hw);
-      for (int i = 0; i < hw; i++) {
-        b[i] = ((b[i] | -b[i]) >> 31) & ONE_F32;
-      }
       float[] m = h.fm;
-      h.bits32Out.put(0, b, 0, hw);
-      h.bits32In.get(0, m, 0, hw);
+      mask.f.get(p * hw, m, 0, hw);
       for (int i = 0; i < hw; i++) {
-        dst[i] *= m[i];
+        dst[i] *= Math.min(m[i] * 0x1p127f * 0x1p127f, 1f);
       }
     }
 
@@ -716,18 +682,15 @@ abstract class Planes {
       }
     }
 
-    /** {@code dst[i] *= (mask[i] > 0 ? 1 : 0)} without a branch, as in float32. */
+    /**
+     * {@code dst[i] *= (mask[i] > 0 ? 1 : 0)} without a branch, as in float32: {@code
+     * min(mask·2¹⁰²³·2¹⁰²³, 1)} is 1 for any positive double (2⁻¹⁰⁷⁴ becomes 2⁹⁷²) and 0 for 0.
+     */
     private void applyMask(Buf mask, int p, double[] dst, Half h) {
-      long[] b = h.bits64;
-      mask.dBits.get(p * hw, b, 0, hw);
-      for (int i = 0; i < hw; i++) {
-        b[i] = ((b[i] | -b[i]) >> 63) & ONE_F64;
-      }
       double[] m = h.dm;
-      h.bits64Out.put(0, b, 0, hw);
-      h.bits64In.get(0, m, 0, hw);
+      mask.d.get(p * hw, m, 0, hw);
       for (int i = 0; i < hw; i++) {
-        dst[i] *= m[i];
+        dst[i] *= Math.min(m[i] * 0x1p1023 * 0x1p1023, 1.0);
       }
     }
 

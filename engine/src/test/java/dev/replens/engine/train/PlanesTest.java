@@ -240,6 +240,41 @@ class PlanesTest {
     k.assertClose(dx, want, "[N, C] → [C, N]");
   }
 
+  /**
+   * The ReLU mask passes a gradient wherever the output is positive, however small or large, and
+   * stops it where the output is 0: the smallest subnormal, the largest finite value and infinity
+   * all pass.
+   */
+  @Test
+  void theReluMaskPassesEveryPositiveOutputAndStopsZero() {
+    double[][] edges = {
+      {Float.MIN_VALUE, Float.MIN_NORMAL, 1e-30, 1, Float.MAX_VALUE, Double.POSITIVE_INFINITY, 0},
+      {
+        Double.MIN_VALUE,
+        Double.MIN_NORMAL,
+        1e-300,
+        1,
+        Double.MAX_VALUE,
+        Double.POSITIVE_INFINITY,
+        0
+      }
+    };
+    DataType[] types = {DataType.FLOAT, DataType.DOUBLE};
+    for (int t = 0; t < 2; t++) {
+      double[] e = edges[t];
+      int hw = e.length;
+      Planes pl = Planes.of(types[t], 1, 1, hw);
+      INDArray y = Nd4j.createUninitializedDetached(types[t], 'c', hw);
+      INDArray g = Nd4j.createUninitializedDetached(types[t], 'c', hw);
+      INDArray dx = Nd4j.createUninitializedDetached(types[t], 'c', hw);
+      Buffers.write(y, e);
+      Buffers.write(g, new double[] {-3, 5, -7, 2, 11, -13, 17});
+      assertThat(y.getDouble(0)).as("%s keeps its smallest positive value", types[t]).isPositive();
+      pl.reluBack(new Planes.Buf(y), new Planes.Buf(g), new Planes.Buf(dx), false);
+      assertThat(dx.toDoubleVector()).as("%s", types[t]).containsExactly(-3, 5, -7, 2, 11, -13, 0);
+    }
+  }
+
   @Test
   void aFailureInTheHelpersHalfReachesTheCaller() {
     Case k = new Case("FLOAT", 8, 16, 301);
