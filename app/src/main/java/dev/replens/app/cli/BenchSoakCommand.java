@@ -12,7 +12,6 @@ import dev.replens.engine.train.Trainer;
 import java.io.PrintWriter;
 import java.util.Locale;
 import java.util.concurrent.Callable;
-import org.bytedeco.javacpp.Pointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -124,7 +123,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         for (int s = 1; s <= steps; s++) {
           t.step(false);
           if (runs == 1 && (s == warmup || s == steps / 2 || s == steps)) {
-            long rss = Pointer.physicalBytes();
+            long rss = MemoryUsage.processNow();
             String at = s == warmup ? "start" : s == steps ? "end" : "middle";
             out.printf(
                 Locale.ROOT,
@@ -146,7 +145,7 @@ public final class BenchSoakCommand implements Callable<Integer> {
         return RepLensCli.TOLERANCE_EXCEEDED;
       }
       if (runs > 1) {
-        long rss = Pointer.physicalBytes();
+        long rss = MemoryUsage.processNow();
         out.printf(Locale.ROOT, "run %d: rss %.0f MiB%n", r, MemoryUsage.mib(rss));
         out.flush();
         if (r == 1) {

@@ -8,7 +8,8 @@ import org.bytedeco.javacpp.Pointer;
 
 /**
  * Memory at one moment. ND4J allocates array memory outside JavaCPP's accounting, so the process's
- * resident set is the honest figure for native memory.
+ * resident set is the honest figure for native memory: the whole of it, mapped libraries included,
+ * as the system monitor shows it.
  *
  * @param heapUsedBytes Java heap in use
  * @param processBytes the process's resident set (what the OS charges, native memory included)
@@ -20,8 +21,16 @@ public record MemoryUsage(long heapUsedBytes, long processBytes, long stepWorkin
   /** Measures now. */
   public static MemoryUsage now(long stepWorkingSetBytes) {
     Runtime rt = Runtime.getRuntime();
-    return new MemoryUsage(
-        rt.totalMemory() - rt.freeMemory(), Pointer.physicalBytes(), stepWorkingSetBytes);
+    return new MemoryUsage(rt.totalMemory() - rt.freeMemory(), processNow(), stepWorkingSetBytes);
+  }
+
+  /**
+   * The process's resident set now, as the system monitor shows it: {@link #residentBytes} where
+   * Linux gives it, else JavaCPP's {@link Pointer#physicalBytes}.
+   */
+  public static long processNow() {
+    long rss = residentBytes();
+    return rss > 0 ? rss : Pointer.physicalBytes();
   }
 
   /**
