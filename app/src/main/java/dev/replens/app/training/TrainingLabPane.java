@@ -924,6 +924,14 @@ public final class TrainingLabPane extends BorderPane {
     return charts.charts();
   }
 
+  /**
+   * Whether the charts show everything the lab has reported: no run is under way and the frame loop
+   * has drawn the last points (a chart redrawn moments ago waits its turn). FX thread.
+   */
+  boolean chartsSettled() {
+    return !lab.phase().active() && !framesRunning;
+  }
+
   /** The fused-kernel heatmap. */
   public dev.replens.views.heatmap.KernelHeatmap kernelHeatmap() {
     return charts.kernel;

@@ -101,6 +101,19 @@ class TrainingLabTest {
 
   private void awaitPhase(TrainingLab.Phase p) throws Exception {
     await(() -> pane.lab().phase() == p, "phase " + p);
+    if (!p.active()) {
+      // The last points reach a chart at its next turn in the frame loop, up to a frame interval
+      // after the run ends.
+      await(
+          () -> {
+            try {
+              return WaitForAsyncUtils.asyncFx(pane::chartsSettled).get();
+            } catch (Exception e) {
+              throw new IllegalStateException(e);
+            }
+          },
+          "the charts to draw the last points");
+    }
   }
 
   private static void await(BooleanSupplier condition, String what) throws Exception {
