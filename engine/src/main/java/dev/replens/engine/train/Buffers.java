@@ -60,6 +60,7 @@ final class Buffers {
     DataType t = a.dataType();
     return (t == DataType.FLOAT || t == DataType.DOUBLE)
         && a.offset() == 0
+        && a.data().offset() == 0
         && a.ordering() == 'c'
         && a.data().length() == a.length();
   }
