@@ -74,6 +74,14 @@ final class LeanNetwork implements AutoCloseable {
     private Planes.Buf gb;
     private Planes.Buf gradIn;
 
+    /**
+     * Where the values are kept channel by channel ({@code [c, N·h·w]}) instead of in {@link #v},
+     * with the gradient in {@link #g}'s memory likewise: set by {@link #storeChannelMajor}.
+     */
+    private INDArray cmValues;
+
+    private int cmN;
+
     T(INDArray v, INDArray g, int c, int h, int w) {
       this.v = v;
       this.g = g;
@@ -85,7 +93,7 @@ final class LeanNetwork implements AutoCloseable {
     /** The values' native memory, for {@link Planes}. */
     Planes.Buf vb() {
       if (vb == null) {
-        vb = new Planes.Buf(v);
+        vb = cmN > 0 ? Planes.Buf.channelMajor(cmValues, cmN, c) : new Planes.Buf(v);
       }
       return vb;
     }
@@ -93,9 +101,27 @@ final class LeanNetwork implements AutoCloseable {
     /** The gradient's native memory (the array {@link #g} holds once the network is built). */
     Planes.Buf gb() {
       if (gb == null) {
-        gb = new Planes.Buf(g);
+        gb = cmN > 0 ? Planes.Buf.channelMajor(g, cmN, c) : new Planes.Buf(g);
       }
       return gb;
+    }
+
+    /**
+     * From now on the values are read from {@code values} ({@code [c, batch·h·w]}) and the gradient
+     * is kept in {@link #g}'s memory in that order too, both through {@link Planes} only: for a
+     * tensor whose one reader is a batch norm. {@link #v} is then not written.
+     */
+    void storeChannelMajor(INDArray values, int batch) {
+      if (vb != null || gb != null || gradIn != null) {
+        throw new IllegalStateException("the tensor's buffers are in use already");
+      }
+      cmValues = values;
+      cmN = batch;
+    }
+
+    /** Whether {@link #storeChannelMajor} was called. */
+    boolean channelMajor() {
+      return cmN > 0;
     }
 
     /**
@@ -190,6 +216,13 @@ final class LeanNetwork implements AutoCloseable {
   private P fcB;
   private INDArray logits;
   private final Map<Long, Planes> planes = new java.util.HashMap<>();
+
+  /**
+   * The outputs of {@link #patchConv} and the matrix {@code [c, N·h·w]} each is made in: a batch
+   * norm that reads one reads it there, channel by channel, and the transposes both ways go.
+   */
+  private final Map<T, INDArray> patchOutputs = new java.util.IdentityHashMap<>();
+
   private double[] headGrad;
   private boolean gradPerPlane;
   private int classes;
@@ -711,20 +744,33 @@ final class LeanNetwork implements AutoCloseable {
     Planes.Buf yTBuf = new Planes.Buf(yT);
     nodes.add(
         new Node() {
+          private INDArray gT;
+
           @Override
           public void forward() {
             planes(x).im2col(x.vb(), patchesBuf, x.h, x.w, kh, kw, ph, pw);
             Nd4j.gemm(w2, patches, yT, false, false, 1.0, 0.0);
-            planes(y).transposeBack(yTBuf, y.vb());
+            if (!y.channelMajor()) {
+              planes(y).transposeBack(yTBuf, y.vb());
+            }
           }
 
           @Override
           public void backward() {
-            planes(y).transpose(y.gb(), yTBuf);
-            Nd4j.gemm(yT, patches, g2, false, true, 1.0, 0.0);
+            INDArray dy = yT;
+            if (y.channelMajor()) {
+              if (gT == null) {
+                gT = y.g.reshape(out, cols);
+              }
+              dy = gT;
+            } else {
+              planes(y).transpose(y.gb(), yTBuf);
+            }
+            Nd4j.gemm(dy, patches, g2, false, true, 1.0, 0.0);
             Buffers.copy(g2, gwScratch);
           }
         });
+    patchOutputs.put(y, yT);
     return y;
   }
 
@@ -1101,6 +1147,12 @@ final class LeanNetwork implements AutoCloseable {
    */
   private T batchNorm(String keyPrefix, T x, P gamma, P beta, double eps) {
     int c = x.c;
+    INDArray made = patchOutputs.remove(x);
+    if (made != null) {
+      // The BN is the conv's one reader (a branch's ops form a chain), so it may read the conv's
+      // product where the matrix product left it, and hand its gradient back the same way.
+      x.storeChannelMajor(made, n);
+    }
     long m = (long) n * x.h * x.w;
     T y = tensor(c, x.h, x.w);
     Planes pl = planes(x);

@@ -54,8 +54,18 @@ abstract class Planes {
     /** For a gradient constant over each plane: its value per plane, else null. */
     final double[] perPlane;
 
+    /**
+     * For memory laid out channel by channel, {@code [C, N, H·W]}: C and N; else 0. Plane {@code p
+     * = b·C + c} of such a buffer starts at {@code (c·N + b)·H·W} instead of {@code p·H·W}.
+     */
+    private final int cmC;
+
+    private final int cmN;
+
     private Buf(double[] perPlane) {
       this.perPlane = perPlane;
+      cmC = 0;
+      cmN = 0;
       owner = null;
       f = null;
       d = null;
@@ -71,7 +81,25 @@ abstract class Planes {
     }
 
     Buf(INDArray a) {
+      this(a, 0, 0);
+    }
+
+    /**
+     * The memory of {@code a} read as {@code n·c} planes stored channel by channel, {@code [c, n,
+     * H·W]}, as a matrix product over patches leaves a conv's output: the passes see plane {@code
+     * b·c + ch} where it is, with no transpose.
+     */
+    static Buf channelMajor(INDArray a, int n, int c) {
+      if (n < 1 || c < 1) {
+        throw new IllegalArgumentException("channel-major planes need n, c >= 1");
+      }
+      return new Buf(a, n, c);
+    }
+
+    private Buf(INDArray a, int n, int c) {
       perPlane = null;
+      cmC = c;
+      cmN = n;
       owner = a;
       ByteBuffer bytes = a.data().asNio().order(ByteOrder.nativeOrder());
       if (a.dataType() == DataType.FLOAT) {
@@ -83,6 +111,11 @@ abstract class Planes {
       } else {
         throw new IllegalArgumentException("planes of " + a.dataType());
       }
+    }
+
+    /** Where plane {@code p} of {@code hw} values starts. */
+    int at(int p, int hw) {
+      return cmC == 0 ? p * hw : ((p % cmC) * cmN + p / cmC) * hw;
     }
   }
 
@@ -373,7 +406,7 @@ abstract class Planes {
       if (g.perPlane != null) {
         Arrays.fill(dst, 0, hw, (float) g.perPlane[p]);
       } else {
-        g.f.get(p * hw, dst, 0, hw);
+        g.f.get(g.at(p, hw), dst, 0, hw);
       }
       if (mask != null) {
         applyMask(mask, p, dst, h);
@@ -390,7 +423,7 @@ abstract class Planes {
      */
     private void applyMask(Buf mask, int p, float[] dst, Half h) {
       float[] m = h.fm;
-      mask.f.get(p * hw, m, 0, hw);
+      mask.f.get(mask.at(p, hw), m, 0, hw);
       for (int i = 0; i < hw; i++) {
         dst[i] *= Math.min(m[i] * 0x1p127f * 0x1p127f, 1f);
       }
@@ -399,19 +432,19 @@ abstract class Planes {
     /** Writes {@code h.fo} to plane {@code p}, or adds it to what is there. */
     private void store(Buf dx, int p, Half h, boolean accumulate) {
       if (accumulate) {
-        dx.f.get(p * hw, h.fa, 0, hw);
+        dx.f.get(dx.at(p, hw), h.fa, 0, hw);
         for (int i = 0; i < hw; i++) {
           h.fo[i] += h.fa[i];
         }
       }
-      dx.f.put(p * hw, h.fo, 0, hw);
+      dx.f.put(dx.at(p, hw), h.fo, 0, hw);
     }
 
     @Override
     void moments(int from, int to, Half h, Buf x) {
       float[] a = h.fa;
       for (int p = from; p < to; p++) {
-        x.f.get(p * hw, a, 0, hw);
+        x.f.get(x.at(p, hw), a, 0, hw);
         float s0 = 0;
         float s1 = 0;
         float q0 = 0;
@@ -446,7 +479,7 @@ abstract class Planes {
         float q1 = 0;
         int i = 0;
         if (x != null) {
-          x.f.get(p * hw, b, 0, hw);
+          x.f.get(x.at(p, hw), b, 0, hw);
           for (; i + 1 < hw; i += 2) {
             s0 += a[i];
             s1 += a[i + 1];
@@ -474,7 +507,7 @@ abstract class Planes {
       for (int p = from; p < to; p++) {
         float ac = a == null ? 1 : (float) a[p % c];
         float bc = b == null ? 0 : (float) b[p % c];
-        x.f.get(p * hw, in, 0, hw);
+        x.f.get(x.at(p, hw), in, 0, hw);
         if (relu) {
           for (int i = 0; i < hw; i++) {
             o[i] = Math.max(ac * in[i] + bc, 0f);
@@ -484,7 +517,7 @@ abstract class Planes {
             o[i] = ac * in[i] + bc;
           }
         }
-        y.f.put(p * hw, o, 0, hw);
+        y.f.put(y.at(p, hw), o, 0, hw);
       }
     }
 
@@ -510,7 +543,7 @@ abstract class Planes {
         read(g, mask, p, gv, h);
         if (b != null) {
           float bc = (float) b[p % c];
-          x.f.get(p * hw, xv, 0, hw);
+          x.f.get(x.at(p, hw), xv, 0, hw);
           for (int i = 0; i < hw; i++) {
             o[i] = ac * gv[i] + bc * xv[i] + kc;
           }
@@ -535,7 +568,7 @@ abstract class Planes {
     void planeSums(int from, int to, Half h, Buf x, double[] out) {
       float[] a = h.fa;
       for (int p = from; p < to; p++) {
-        x.f.get(p * hw, a, 0, hw);
+        x.f.get(x.at(p, hw), a, 0, hw);
         double acc = 0;
         for (int i = 0; i < hw; i++) {
           acc += a[i];
@@ -555,7 +588,7 @@ abstract class Planes {
     @Override
     void copy(int from, int to, Half h, Buf g, Buf dx, boolean accumulate) {
       for (int p = from; p < to; p++) {
-        g.f.get(p * hw, h.fo, 0, hw);
+        g.f.get(g.at(p, hw), h.fo, 0, hw);
         store(dx, p, h, accumulate);
       }
     }
@@ -563,7 +596,7 @@ abstract class Planes {
     @Override
     void transpose(int from, int to, Half h, Buf src, Buf dst, boolean back) {
       for (int p = from; p < to; p++) {
-        src.f.get(p * hw, h.fo, 0, hw);
+        src.f.get(src.at(p, hw), h.fo, 0, hw);
         dst.f.put(transposed(p, back) * hw, h.fo, 0, hw);
       }
     }
@@ -575,7 +608,7 @@ abstract class Planes {
       for (int p = from; p < to; p++) {
         int b = p / c;
         int ch = p % c;
-        x.f.get(p * hw, h.fa, 0, hw);
+        x.f.get(x.at(p, hw), h.fa, 0, hw);
         for (int u = 0; u < kh; u++) {
           for (int v = 0; v < kw; v++) {
             Arrays.fill(h.fo, 0f);
@@ -616,7 +649,7 @@ abstract class Planes {
       double[] in = new double[hw];
       double[] seg = new double[ohw];
       for (int p = from; p < to; p++) {
-        x.d.get(p * hw, in, 0, hw);
+        x.d.get(x.at(p, hw), in, 0, hw);
         for (int u = 0; u < g.kh(); u++) {
           for (int v = 0; v < g.kw(); v++) {
             Arrays.fill(seg, 0);
@@ -645,7 +678,7 @@ abstract class Planes {
       double[] seg = new double[ohw];
       for (int p = from; p < to; p++) {
         if (accumulate) {
-          dx.d.get(p * hw, acc, 0, hw);
+          dx.d.get(dx.at(p, hw), acc, 0, hw);
         } else {
           Arrays.fill(acc, 0);
         }
@@ -666,7 +699,7 @@ abstract class Planes {
             }
           }
         }
-        dx.d.put(p * hw, acc, 0, hw);
+        dx.d.put(dx.at(p, hw), acc, 0, hw);
       }
     }
 
@@ -675,7 +708,7 @@ abstract class Planes {
       if (g.perPlane != null) {
         Arrays.fill(dst, 0, hw, g.perPlane[p]);
       } else {
-        g.d.get(p * hw, dst, 0, hw);
+        g.d.get(g.at(p, hw), dst, 0, hw);
       }
       if (mask != null) {
         applyMask(mask, p, dst, h);
@@ -688,7 +721,7 @@ abstract class Planes {
      */
     private void applyMask(Buf mask, int p, double[] dst, Half h) {
       double[] m = h.dm;
-      mask.d.get(p * hw, m, 0, hw);
+      mask.d.get(mask.at(p, hw), m, 0, hw);
       for (int i = 0; i < hw; i++) {
         dst[i] *= Math.min(m[i] * 0x1p1023 * 0x1p1023, 1.0);
       }
@@ -697,19 +730,19 @@ abstract class Planes {
     /** Writes {@code h.dout} to plane {@code p}, or adds it to what is there. */
     private void store(Buf dx, int p, Half h, boolean accumulate) {
       if (accumulate) {
-        dx.d.get(p * hw, h.da, 0, hw);
+        dx.d.get(dx.at(p, hw), h.da, 0, hw);
         for (int i = 0; i < hw; i++) {
           h.dout[i] += h.da[i];
         }
       }
-      dx.d.put(p * hw, h.dout, 0, hw);
+      dx.d.put(dx.at(p, hw), h.dout, 0, hw);
     }
 
     @Override
     void moments(int from, int to, Half h, Buf x) {
       double[] a = h.da;
       for (int p = from; p < to; p++) {
-        x.d.get(p * hw, a, 0, hw);
+        x.d.get(x.at(p, hw), a, 0, hw);
         double s1 = 0;
         double s2 = 0;
         for (int i = 0; i < hw; i++) {
@@ -730,7 +763,7 @@ abstract class Planes {
         double s1 = 0;
         double s2 = 0;
         if (x != null) {
-          x.d.get(p * hw, b, 0, hw);
+          x.d.get(x.at(p, hw), b, 0, hw);
           for (int i = 0; i < hw; i++) {
             s1 += a[i];
             s2 += a[i] * b[i];
@@ -752,12 +785,12 @@ abstract class Planes {
       for (int p = from; p < to; p++) {
         double ac = a == null ? 1 : a[p % c];
         double bc = b == null ? 0 : b[p % c];
-        x.d.get(p * hw, in, 0, hw);
+        x.d.get(x.at(p, hw), in, 0, hw);
         for (int i = 0; i < hw; i++) {
           double v = ac * in[i] + bc;
           o[i] = relu && v <= 0 ? 0 : v;
         }
-        y.d.put(p * hw, o, 0, hw);
+        y.d.put(y.at(p, hw), o, 0, hw);
       }
     }
 
@@ -783,7 +816,7 @@ abstract class Planes {
         double kc = k == null ? 0 : k[p % c];
         read(g, mask, p, gv, h);
         if (b != null) {
-          x.d.get(p * hw, xv, 0, hw);
+          x.d.get(x.at(p, hw), xv, 0, hw);
         }
         for (int i = 0; i < hw; i++) {
           o[i] = ac * gv[i] + (b != null ? bc * xv[i] : 0) + kc;
@@ -804,7 +837,7 @@ abstract class Planes {
     void planeSums(int from, int to, Half h, Buf x, double[] out) {
       double[] a = h.da;
       for (int p = from; p < to; p++) {
-        x.d.get(p * hw, a, 0, hw);
+        x.d.get(x.at(p, hw), a, 0, hw);
         double acc = 0;
         for (int i = 0; i < hw; i++) {
           acc += a[i];
@@ -824,7 +857,7 @@ abstract class Planes {
     @Override
     void copy(int from, int to, Half h, Buf g, Buf dx, boolean accumulate) {
       for (int p = from; p < to; p++) {
-        g.d.get(p * hw, h.dout, 0, hw);
+        g.d.get(g.at(p, hw), h.dout, 0, hw);
         store(dx, p, h, accumulate);
       }
     }
@@ -832,7 +865,7 @@ abstract class Planes {
     @Override
     void transpose(int from, int to, Half h, Buf src, Buf dst, boolean back) {
       for (int p = from; p < to; p++) {
-        src.d.get(p * hw, h.dout, 0, hw);
+        src.d.get(src.at(p, hw), h.dout, 0, hw);
         dst.d.put(transposed(p, back) * hw, h.dout, 0, hw);
       }
     }

@@ -3,6 +3,7 @@ package dev.replens.engine.train;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -238,6 +239,80 @@ class PlanesTest {
       }
     }
     k.assertClose(dx, want, "[N, C] → [C, N]");
+  }
+
+  /** {@code [N, C, HW]} values to {@code [C, N, HW]}, or back. */
+  private static double[] channelMajor(double[] v, int n, int c, int hw, boolean back) {
+    double[] out = new double[v.length];
+    for (int b = 0; b < n; b++) {
+      for (int ch = 0; ch < c; ch++) {
+        for (int s = 0; s < hw; s++) {
+          int nchw = (b * c + ch) * hw + s;
+          int cnhw = (ch * n + b) * hw + s;
+          if (back) {
+            out[nchw] = v[cnhw];
+          } else {
+            out[cnhw] = v[nchw];
+          }
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * A batch norm's four passes read an input stored channel by channel, and write its gradient so,
+   * with exactly the values they give on the usual layout: the same sums, outputs and gradients to
+   * the bit, in both halves of the split.
+   */
+  @ParameterizedTest
+  @CsvSource({"FLOAT, 3, 4, 37", "DOUBLE, 3, 4, 37", "FLOAT, 8, 16, 301", "DOUBLE, 8, 16, 301"})
+  void channelMajorBuffersGiveTheSameBatchNorm(String dt, int n, int c, int hw) {
+    Case k = new Case(dt, n, c, hw);
+    Planes pl = Planes.of(k.dt, n, c, hw);
+    double[] x = k.stored(k.array(k.random(0.3)));
+    double[] g = k.stored(k.array(k.random(0)));
+    double[] a = k.perChannel();
+    double[] b = k.perChannel();
+    double[] kk = k.perChannel();
+    double[][] sums = new double[2][];
+    double[][] dots = new double[2][];
+    double[][] ys = new double[2][];
+    double[][] dxs = new double[2][];
+    for (int layout = 0; layout < 2; layout++) {
+      boolean cm = layout == 1;
+      INDArray xa = k.array(cm ? channelMajor(x, n, c, hw, false) : x);
+      INDArray ya = k.array(new double[x.length]);
+      INDArray ga = k.array(g);
+      INDArray dxa = k.array(new double[x.length]);
+      Planes.Buf xb = cm ? Planes.Buf.channelMajor(xa, n, c) : new Planes.Buf(xa);
+      Planes.Buf dxb = cm ? Planes.Buf.channelMajor(dxa, n, c) : new Planes.Buf(dxa);
+      Planes.Buf yb = new Planes.Buf(ya);
+      double[] s1 = new double[c];
+      double[] s2 = new double[c];
+      pl.moments(xb, s1, s2);
+      pl.affine(xb, yb, a, b, true);
+      double[] d1 = new double[c];
+      double[] d2 = new double[c];
+      pl.gradSums(new Planes.Buf(ga), yb, xb, d1, d2);
+      pl.backAffine(new Planes.Buf(ga), yb, xb, dxb, a, b, kk, false);
+      sums[layout] = new double[2 * c];
+      System.arraycopy(s1, 0, sums[layout], 0, c);
+      System.arraycopy(s2, 0, sums[layout], c, c);
+      dots[layout] = new double[2 * c];
+      System.arraycopy(d1, 0, dots[layout], 0, c);
+      System.arraycopy(d2, 0, dots[layout], c, c);
+      ys[layout] = k.stored(ya);
+      double[] dx = k.stored(dxa);
+      dxs[layout] = cm ? channelMajor(dx, n, c, hw, true) : dx;
+    }
+    assertThat(sums[1]).as("moments").containsExactly(sums[0]);
+    assertThat(ys[1]).as("y = relu(a·x + b)").containsExactly(ys[0]);
+    assertThat(dots[1]).as("gradient sums").containsExactly(dots[0]);
+    assertThat(dxs[1]).as("dx").containsExactly(dxs[0]);
+    assertThat(Arrays.stream(dxs[0]).filter(v -> v != 0).count())
+        .as("the gradient is not all zero")
+        .isGreaterThan(x.length / 4);
   }
 
   /**
