@@ -761,6 +761,10 @@ final class LeanNetwork implements AutoCloseable {
             if (y.channelMajor()) {
               if (gT == null) {
                 gT = y.g.reshape(out, cols);
+                if (gT.data().pointer().address() != y.g.data().pointer().address()) {
+                  // A copy would be read step after step while the BN writes the gradient.
+                  throw new IllegalStateException("the stem's gradient matrix is not a view");
+                }
               }
               dy = gT;
             } else {
