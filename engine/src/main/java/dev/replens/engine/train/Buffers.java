@@ -108,27 +108,25 @@ final class Buffers {
     int in = (int) s[1];
     int kh = (int) s[2];
     int kw = (int) s[3];
-    boolean f32 = oiyx.dataType() == DataType.FLOAT;
-    FloatBuffer af = f32 ? oiyx.data().asNioFloat() : null;
-    FloatBuffer bf = f32 ? yxio.data().asNioFloat() : null;
-    DoubleBuffer ad = f32 ? null : oiyx.data().asNioDouble();
-    DoubleBuffer bd = f32 ? null : yxio.data().asNioDouble();
+    INDArray from = toYxio ? oiyx : yxio;
+    INDArray to = toYxio ? yxio : oiyx;
+    boolean f32 = from.dataType() == DataType.FLOAT;
+    FloatBuffer ff = f32 ? from.data().asNioFloat() : null;
+    FloatBuffer tf = f32 ? to.data().asNioFloat() : null;
+    DoubleBuffer fd = f32 ? null : from.data().asNioDouble();
+    DoubleBuffer td = f32 ? null : to.data().asNioDouble();
     for (int oc = 0; oc < o; oc++) {
       for (int ic = 0; ic < in; ic++) {
         for (int y = 0; y < kh; y++) {
           for (int x = 0; x < kw; x++) {
             int a = ((oc * in + ic) * kh + y) * kw + x;
             int b = ((y * kw + x) * in + ic) * o + oc;
+            int src = toYxio ? a : b;
+            int dst = toYxio ? b : a;
             if (f32) {
-              if (toYxio) {
-                bf.put(b, af.get(a));
-              } else {
-                af.put(a, bf.get(b));
-              }
-            } else if (toYxio) {
-              bd.put(b, ad.get(a));
+              tf.put(dst, ff.get(src));
             } else {
-              ad.put(a, bd.get(b));
+              td.put(dst, fd.get(src));
             }
           }
         }
