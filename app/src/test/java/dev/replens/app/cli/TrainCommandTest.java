@@ -118,21 +118,17 @@ class TrainCommandTest {
     assertThat(saved.keySet()).allMatch(k -> k.startsWith("dbb_") || k.startsWith("post."));
   }
 
+  /** {@code bench train --in-process} on a tiny network: C=4, batch 8, 1 warm-up + 2 steps. */
+  private int tinyBenchTrain(String... options) {
+    List<String> args = new java.util.ArrayList<>(List.of("bench", "train", "--in-process"));
+    args.addAll(List.of(options));
+    args.addAll(List.of("--channels", "4", "--batch", "8", "--warmup", "1", "--steps", "2"));
+    return run(args.toArray(String[]::new));
+  }
+
   @Test
   void benchTrainPrintsEveryModeSideBySide() {
-    int code =
-        run(
-            "bench",
-            "train",
-            "--in-process",
-            "--channels",
-            "4",
-            "--batch",
-            "8",
-            "--warmup",
-            "1",
-            "--steps",
-            "2");
+    int code = tinyBenchTrain();
     assertThat(code).as(stdout() + err).isEqualTo(0);
     assertThat(stdout())
         .contains("offline")
@@ -146,21 +142,7 @@ class TrainCommandTest {
   void benchTrainWithTorchEndsWithOursOverPyTorchsPerMode() {
     org.junit.jupiter.api.Assumptions.assumeTrue(
         TorchBench.find(4, 8, 1, 1, 2) != null, "needs /usr/bin/python3 with torch");
-    int code =
-        run(
-            "bench",
-            "train",
-            "--in-process",
-            "--torch",
-            "--float64",
-            "--channels",
-            "4",
-            "--batch",
-            "8",
-            "--warmup",
-            "1",
-            "--steps",
-            "2");
+    int code = tinyBenchTrain("--torch", "--float64");
     assertThat(code).as(stdout() + err).isEqualTo(0);
     List<String> lines = stdout().lines().toList();
     assertThat(lines.get(0)).contains("float64");
