@@ -33,8 +33,29 @@ public final class BatchSampler {
     this.order = Shuffle.permutation(data.size(), mix(seed, 0));
   }
 
-  /** The next batch. */
+  /** The next batch, in arrays of its own. */
   public Batch next() {
+    return next(new float[batchSize * data.imageLength()]);
+  }
+
+  /**
+   * The next batch, its images written into {@code images} (which the batch then holds): a training
+   * loop passes the same array every step, so that drawing a batch allocates next to nothing on the
+   * heap.
+   *
+   * @param images {@code batchSize · imageLength} floats, overwritten
+   * @throws IllegalArgumentException if {@code images} is not one batch long
+   */
+  public Batch next(float[] images) {
+    if (images.length != batchSize * data.imageLength()) {
+      throw new IllegalArgumentException(
+          "a batch of "
+              + batchSize
+              + " images needs "
+              + batchSize * data.imageLength()
+              + " floats, not "
+              + images.length);
+    }
     if (position + batchSize > order.length) {
       epoch++;
       position = 0;
@@ -43,13 +64,12 @@ public final class BatchSampler {
     int[] idx = new int[batchSize];
     System.arraycopy(order, position, idx, 0, batchSize);
     position += batchSize;
-    float[] x = new float[batchSize * data.imageLength()];
-    data.copyImages(idx, x);
+    data.copyImages(idx, images);
     int[] y = new int[batchSize];
     for (int i = 0; i < batchSize; i++) {
       y[i] = data.label(idx[i]);
     }
-    return new Batch(x, y, idx, data.channels(), data.height(), data.width());
+    return new Batch(images, y, idx, data.channels(), data.height(), data.width());
   }
 
   /** The epoch the next batch comes from, starting at 0. */

@@ -66,10 +66,17 @@ final class LeanNetwork implements AutoCloseable {
     final int c;
     final int h;
     final int w;
-    final INDArray v;
+
+    /** The values; null once they are kept channel by channel ({@link #storeChannelMajor}). */
+    INDArray v;
+
     INDArray g;
     boolean gradSet;
     boolean aliased;
+
+    /** The tensor whose gradient array this one shares, for a branch output only a sum reads. */
+    T gradOwner;
+
     private Planes.Buf vb;
     private Planes.Buf gb;
     private Planes.Buf gradIn;
@@ -203,6 +210,16 @@ final class LeanNetwork implements AutoCloseable {
   private final int n;
   private final List<INDArray> owned = new ArrayList<>();
   private final List<Node> nodes = new ArrayList<>();
+
+  /** Per node: the tensor whose gradient its backward reads (null: none). */
+  private final List<T> nodeOut = new ArrayList<>();
+
+  /** Per node: the tensors whose gradients its backward writes. */
+  private final List<List<T>> nodeIns = new ArrayList<>();
+
+  /** Tensors that share a sum's gradient array ({@link T#gradOwner}). */
+  private final List<T> aliases = new ArrayList<>();
+
   private final List<T> tensors = new ArrayList<>();
   private final List<BatchStat> stats = new ArrayList<>();
   private final Map<String, P> all = new LinkedHashMap<>();
@@ -227,6 +244,15 @@ final class LeanNetwork implements AutoCloseable {
   private boolean gradPerPlane;
   private int classes;
   private double[] logitValues;
+
+  /** The head's scratch, allocated once: fc weight and bias, logit gradient, their gradients. */
+  private double[] fcWeights;
+
+  private double[] fcBiases;
+  private double[] logitGrad;
+  private double[] fcWeightGrad;
+  private double[] fcBiasGrad;
+  private double[] pooledGrad;
   private double[] pooled;
   private long bytes;
 
@@ -270,6 +296,13 @@ final class LeanNetwork implements AutoCloseable {
     logits = alloc(n, classes);
     pooled = new double[n * a.c];
     headGrad = new double[n * a.c];
+    logitValues = new double[n * classes];
+    fcWeights = new double[classes * a.c];
+    fcBiases = new double[classes];
+    logitGrad = new double[n * classes];
+    fcWeightGrad = new double[classes * a.c];
+    fcBiasGrad = new double[classes];
+    pooledGrad = new double[n * a.c];
     // Global average pooling passes back dp[b, c] / HW over each plane: the node that made the
     // last tensor reads it per plane if it reads gradients through Planes only.
     Node lastNode = nodes.isEmpty() ? null : nodes.get(nodes.size() - 1);
@@ -277,6 +310,7 @@ final class LeanNetwork implements AutoCloseable {
     if (gradPerPlane) {
       a.passGradPerPlane(headGrad);
     }
+    assignGradients();
     for (Map.Entry<String, P> e : all.entrySet()) {
       if (e.getValue().g != null) {
         trainedValues.put(e.getKey(), e.getValue().v);
@@ -305,7 +339,7 @@ final class LeanNetwork implements AutoCloseable {
     return logits;
   }
 
-  /** The logits of the last forward pass, row-major, in float64. */
+  /** The logits of the last forward pass, row-major, in float64 (overwritten by the next). */
   double[] logitValues() {
     return logitValues;
   }
@@ -326,6 +360,25 @@ final class LeanNetwork implements AutoCloseable {
       node.forward();
     }
     return head(labels, false);
+  }
+
+  /**
+   * How many distinct arrays the activations' gradients take, and how many tensors have one ({@link
+   * #assignGradients}).
+   */
+  int[] gradientArrays() {
+    java.util.Set<INDArray> distinct =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    int holders = 0;
+    List<T> all = new ArrayList<>(tensors);
+    all.addAll(aliases);
+    for (T t : all) {
+      if (t.g != null) {
+        distinct.add(t.g);
+        holders++;
+      }
+    }
+    return new int[] {distinct.size(), holders};
   }
 
   /** Forward and backward: returns the loss and fills {@link #grads()}. */
@@ -353,12 +406,13 @@ final class LeanNetwork implements AutoCloseable {
     for (int i = 0; i < pooled.length; i++) {
       pooled[i] /= hw;
     }
-    double[] w = fcW.v.data().asDouble();
-    double[] b = fcB.v.data().asDouble();
+    double[] w = fcWeights;
+    double[] b = fcBiases;
+    Buffers.read(fcW.v, w);
+    Buffers.read(fcB.v, b);
     int c = a.c;
-    logitValues = new double[n * classes];
     double loss = 0;
-    double[] dz = new double[n * classes];
+    double[] dz = logitGrad;
     for (int i = 0; i < n; i++) {
       double max = Double.NEGATIVE_INFINITY;
       for (int k = 0; k < classes; k++) {
@@ -385,9 +439,12 @@ final class LeanNetwork implements AutoCloseable {
     if (!backward) {
       return loss;
     }
-    double[] dw = new double[classes * c];
-    double[] db = new double[classes];
-    double[] dp = new double[n * c];
+    double[] dw = fcWeightGrad;
+    double[] db = fcBiasGrad;
+    double[] dp = pooledGrad;
+    java.util.Arrays.fill(dw, 0);
+    java.util.Arrays.fill(db, 0);
+    java.util.Arrays.fill(dp, 0);
     for (int i = 0; i < n; i++) {
       for (int k = 0; k < classes; k++) {
         double g = dz[i * classes + k];
@@ -419,6 +476,14 @@ final class LeanNetwork implements AutoCloseable {
     return a;
   }
 
+  /** Frees an array {@link #alloc} made that the network no longer uses. */
+  private void release(INDArray a) {
+    if (owned.removeIf(o -> o == a)) {
+      bytes -= a.length() * dt.width();
+      a.close();
+    }
+  }
+
   private final Map<String, INDArray> shared = new java.util.HashMap<>();
 
   /**
@@ -429,8 +494,9 @@ final class LeanNetwork implements AutoCloseable {
     return shared.computeIfAbsent(slot + java.util.Arrays.toString(shape), k -> alloc(shape));
   }
 
+  /** A tensor; its gradient array comes from {@link #assignGradients} once the network is built. */
   private T tensor(int c, int h, int w) {
-    T t = new T(alloc(n, c, h, w), alloc(n, c, h, w), c, h, w);
+    T t = new T(alloc(n, c, h, w), null, c, h, w);
     tensors.add(t);
     return t;
   }
@@ -618,6 +684,98 @@ final class LeanNetwork implements AutoCloseable {
     Nd4j.exec(op);
   }
 
+  /**
+   * Adds {@code node}, whose backward reads the gradient of {@code out} and writes (or adds to) the
+   * gradients of {@code ins}; a null input, or the network input, is left out (its gradient is
+   * never written). {@link #assignGradients} plans the gradient arrays by these.
+   */
+  private void addNode(Node node, T out, T... ins) {
+    List<T> written = new ArrayList<>();
+    for (T x : ins) {
+      if (x != null && x != in) {
+        written.add(x);
+      }
+    }
+    nodes.add(node);
+    nodeOut.add(out);
+    nodeIns.add(written);
+  }
+
+  private static T gradOwner(T t) {
+    return t.gradOwner != null ? t.gradOwner : t;
+  }
+
+  /**
+   * Gives each tensor's gradient an array, tensors whose gradients are never needed at the same
+   * time sharing one. A gradient is needed from the first write to it in the backward pass (by its
+   * last reader in the forward order, or the head) until the node that made the tensor has read it;
+   * nodes run backward in reverse order, so over node indices that is {@code [maker, last reader]}.
+   * A greedy sweep from the last node down takes a free array of the tensor's shape at the upper
+   * end and hands it back after the lower one (the interval-graph colouring, which needs no more
+   * arrays than the most gradients needed at once). Every first write fills the whole array (later
+   * ones add), so nothing carries over from a tensor that held it before. A tensor read but never
+   * written, which the networks here don't build, keeps a zeroed array of its own.
+   */
+  private void assignGradients() {
+    int count = nodes.size();
+    Map<T, int[]> spans = new java.util.IdentityHashMap<>();
+    java.util.function.Function<T, int[]> span =
+        t -> spans.computeIfAbsent(gradOwner(t), k -> new int[] {Integer.MAX_VALUE, -1});
+    for (int i = 0; i < count; i++) {
+      T out = nodeOut.get(i);
+      if (out != null && out != in) {
+        int[] sp = span.apply(out);
+        sp[0] = Math.min(sp[0], i);
+      }
+      for (T x : nodeIns.get(i)) {
+        int[] sp = span.apply(x);
+        sp[1] = Math.max(sp[1], i);
+      }
+    }
+    if (!gradPerPlane) {
+      span.apply(last)[1] = count;
+    }
+    List<T> planned = new ArrayList<>();
+    for (Map.Entry<T, int[]> e : spans.entrySet()) {
+      T t = e.getKey();
+      int[] sp = e.getValue();
+      if (sp[1] < 0) {
+        if (t.gradIn == null) {
+          t.g = alloc(n, t.c, t.h, t.w).assign(0.0);
+        }
+      } else if (sp[0] == Integer.MAX_VALUE) {
+        t.g = alloc(n, t.c, t.h, t.w);
+      } else {
+        planned.add(t);
+      }
+    }
+    List<T> byStart = new ArrayList<>(planned);
+    byStart.sort((a, b) -> Integer.compare(spans.get(b)[1], spans.get(a)[1]));
+    List<T> byEnd = new ArrayList<>(planned);
+    byEnd.sort((a, b) -> Integer.compare(spans.get(b)[0], spans.get(a)[0]));
+    Map<String, java.util.ArrayDeque<INDArray>> free = new java.util.HashMap<>();
+    int s = 0;
+    int e = 0;
+    for (int i = count; i >= 0; i--) {
+      for (; s < byStart.size() && spans.get(byStart.get(s))[1] == i; s++) {
+        T t = byStart.get(s);
+        INDArray a = free.computeIfAbsent(gradShape(t), k -> new java.util.ArrayDeque<>()).poll();
+        t.g = a != null ? a : alloc(n, t.c, t.h, t.w);
+      }
+      for (; e < byEnd.size() && spans.get(byEnd.get(e))[0] == i; e++) {
+        T t = byEnd.get(e);
+        free.get(gradShape(t)).push(t.g);
+      }
+    }
+    for (T t : aliases) {
+      t.g = gradOwner(t).g;
+    }
+  }
+
+  private static String gradShape(T t) {
+    return t.c + "x" + t.h + "x" + t.w;
+  }
+
   /** Where to write {@code x}'s gradient: its own array, or scratch to add if already set. */
   private static INDArray gradTarget(T x, INDArray[] scratch, LeanNetwork net) {
     if (!x.gradSet) {
@@ -683,7 +841,7 @@ final class LeanNetwork implements AutoCloseable {
     INDArray[] scratch = new INDArray[1];
     boolean needDx = x != in;
     INDArray dxSink = needDx ? null : alloc(x.v.shape());
-    nodes.add(
+    addNode(
         new Node() {
           @Override
           public void forward() {
@@ -720,7 +878,9 @@ final class LeanNetwork implements AutoCloseable {
               afterBackward.run();
             }
           }
-        });
+        },
+        y,
+        needDx ? x : null);
     return y;
   }
 
@@ -747,9 +907,12 @@ final class LeanNetwork implements AutoCloseable {
     INDArray gwScratch = gw == null ? alloc(w.shape()) : gw;
     Planes.Buf patchesBuf = new Planes.Buf(patches);
     Planes.Buf yTBuf = new Planes.Buf(yT);
-    nodes.add(
+    addNode(
         new Node() {
           private INDArray gT;
+          private final INDArray[] patchBlocks = columnBlocks(patches);
+          private INDArray[] dyBlocks;
+          private INDArray dyBlocksOf;
 
           @Override
           public void forward() {
@@ -775,12 +938,42 @@ final class LeanNetwork implements AutoCloseable {
             } else {
               planes(y).transpose(y.gb(), yTBuf);
             }
-            Nd4j.gemm(dy, patches, g2, false, true, 1.0, 0.0);
+            if (dyBlocksOf != dy) {
+              dyBlocks = columnBlocks(dy);
+              dyBlocksOf = dy;
+            }
+            for (int i = 0; i < dyBlocks.length; i++) {
+              Nd4j.gemm(dyBlocks[i], patchBlocks[i], g2, false, true, 1.0, i == 0 ? 0.0 : 1.0);
+            }
             Buffers.copy(g2, gwScratch);
           }
-        });
+        },
+        y);
     patchOutputs.put(y, yT);
     return y;
+  }
+
+  /**
+   * Columns per product in the stem's weight gradient. oneDNN's matmul takes a 24 MiB scratch
+   * buffer for the whole {@code [32 × 65536] · [65536 × 27]} product (N64, 32x32) on every call,
+   * and 8.5–10 ms; in blocks of this many columns, summed into the result, it takes none and about
+   * 3.5 ms.
+   */
+  static final int GRAD_COLUMN_BLOCK = 8192;
+
+  /** Views of {@code m}'s columns in blocks of {@link #GRAD_COLUMN_BLOCK}, in order. */
+  private static INDArray[] columnBlocks(INDArray m) {
+    long cols = m.size(1);
+    int blocks = Math.toIntExact((cols + GRAD_COLUMN_BLOCK - 1) / GRAD_COLUMN_BLOCK);
+    INDArray[] out = new INDArray[blocks];
+    for (int i = 0; i < blocks; i++) {
+      long from = (long) i * GRAD_COLUMN_BLOCK;
+      out[i] =
+          m.get(
+              NDArrayIndex.all(),
+              NDArrayIndex.interval(from, Math.min(cols, from + GRAD_COLUMN_BLOCK)));
+    }
+    return out;
   }
 
   /** Patch matrices of one block of images take at most this many bytes. */
@@ -828,7 +1021,7 @@ final class LeanNetwork implements AutoCloseable {
     double[] biasSum = bias == null ? null : new double[out];
     Planes.Buf colsBuf = new Planes.Buf(cols);
     Planes.Buf dcolsBuf = needDx ? new Planes.Buf(dcols) : null;
-    nodes.add(
+    addNode(
         new Node() {
           private INDArray matrix(INDArray a, int image, long rows, long columns) {
             return a.slice(image).reshape(rows, columns);
@@ -884,31 +1077,29 @@ final class LeanNetwork implements AutoCloseable {
               afterBackward.run();
             }
           }
-        });
+        },
+        y,
+        needDx ? x : null);
     return y;
   }
 
   private T sum(List<T> parts, T blockInput) {
     T first = parts.get(0);
-    T y = new T(alloc(n, first.c, first.h, first.w), null, first.c, first.h, first.w);
-    y.g = alloc(n, first.c, first.h, first.w);
-    tensors.add(y);
+    T y = tensor(first.c, first.h, first.w);
     // A branch output only the sum reads shares the sum's gradient array.
     List<T> copies = new ArrayList<>();
     for (T p : parts) {
       boolean own = p != blockInput && !p.aliased && parts.indexOf(p) == parts.lastIndexOf(p);
       if (own && tensors.contains(p)) {
         tensors.remove(p);
-        INDArray dropped = p.g;
-        owned.removeIf(a -> a == dropped);
-        bytes -= p.g.length() * dt.width();
-        p.g = y.g;
+        p.gradOwner = y;
         p.aliased = true;
+        aliases.add(p);
       } else {
         copies.add(p);
       }
     }
-    nodes.add(
+    addNode(
         new Node() {
           @Override
           public void forward() {
@@ -933,7 +1124,9 @@ final class LeanNetwork implements AutoCloseable {
               addGrad(p, y);
             }
           }
-        });
+        },
+        y,
+        copies.toArray(new T[0]));
     return y;
   }
 
@@ -983,7 +1176,7 @@ final class LeanNetwork implements AutoCloseable {
               NDArrayIndex.interval(-pw, -pw + ww)
             };
     INDArray[] scratch = new INDArray[1];
-    nodes.add(
+    addNode(
         new Node() {
           @Override
           public void forward() {
@@ -1008,7 +1201,9 @@ final class LeanNetwork implements AutoCloseable {
             }
             finishGrad(x, dx);
           }
-        });
+        },
+        y,
+        x);
     return y;
   }
 
@@ -1020,7 +1215,7 @@ final class LeanNetwork implements AutoCloseable {
     }
     int[] ia = {k, k, 1, 1, 0, 0, 1, 1, 0, 0, 0};
     INDArray[] scratch = new INDArray[1];
-    nodes.add(
+    addNode(
         new Node() {
           @Override
           public void forward() {
@@ -1046,7 +1241,9 @@ final class LeanNetwork implements AutoCloseable {
                     .build());
             finishGrad(x, dx);
           }
-        });
+        },
+        y,
+        x);
     return y;
   }
 
@@ -1062,7 +1259,7 @@ final class LeanNetwork implements AutoCloseable {
     }
     T y = tensor(x.c, x.h, x.w);
     Planes pl = planes(x);
-    nodes.add(
+    addNode(
         new PlanesGrad() {
           @Override
           public T out() {
@@ -1080,7 +1277,9 @@ final class LeanNetwork implements AutoCloseable {
               pl.reluBack(y.vb(), y.gradIn(), x.gb(), x.accumulate());
             }
           }
-        });
+        },
+        y,
+        x);
     return y;
   }
 
@@ -1094,7 +1293,7 @@ final class LeanNetwork implements AutoCloseable {
     Planes pl = planes(x);
     double[] sum = new double[x.c];
     double[] dot = new double[x.c];
-    nodes.add(
+    addNode(
         new Node() {
           @Override
           public void forward() {
@@ -1111,7 +1310,9 @@ final class LeanNetwork implements AutoCloseable {
               pl.backAffine(y.gb(), null, null, x.gb(), values(s), null, null, x.accumulate());
             }
           }
-        });
+        },
+        y,
+        x);
     return y;
   }
 
@@ -1119,7 +1320,7 @@ final class LeanNetwork implements AutoCloseable {
     T y = tensor(x.c, x.h, x.w);
     Planes pl = planes(x);
     double[] sum = new double[x.c];
-    nodes.add(
+    addNode(
         new Node() {
           @Override
           public void forward() {
@@ -1136,7 +1337,9 @@ final class LeanNetwork implements AutoCloseable {
               addGrad(x, y);
             }
           }
-        });
+        },
+        y,
+        x);
     return y;
   }
 
@@ -1159,6 +1362,8 @@ final class LeanNetwork implements AutoCloseable {
       // The BN is the conv's one reader (a branch's ops form a chain), so it may read the conv's
       // product where the matrix product left it, and hand its gradient back the same way.
       x.storeChannelMajor(made, n);
+      release(x.v);
+      x.v = null;
     }
     long m = (long) n * x.h * x.w;
     T y = tensor(c, x.h, x.w);
@@ -1175,7 +1380,7 @@ final class LeanNetwork implements AutoCloseable {
     double[] sdy = new double[c];
     double[] sdyx = new double[c];
     double[] dg = new double[c];
-    nodes.add(
+    addNode(
         new BnNode(y) {
           @Override
           public void forward() {
@@ -1215,7 +1420,9 @@ final class LeanNetwork implements AutoCloseable {
               pl.backAffine(y.gradIn(), mask, x.vb(), x.gb(), a, b, k, x.accumulate());
             }
           }
-        });
+        },
+        y,
+        x);
     return y;
   }
 

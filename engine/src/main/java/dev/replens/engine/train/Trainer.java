@@ -367,10 +367,13 @@ public final class Trainer implements AutoCloseable {
     checkThread();
     long t0 = System.nanoTime();
     int next = step + 1;
-    Batch batch = sampler.next();
     if (lean != null) {
-      return leanStep(batch, analyze, t0, next);
+      if (leanInput == null) {
+        leanInput = new float[config.batchSize() * data.train().imageLength()];
+      }
+      return leanStep(sampler.next(leanInput), analyze, t0, next);
     }
+    Batch batch = sampler.next();
     Map<String, INDArray> ph = new LinkedHashMap<>();
     ph.put(NetworkGraph.X, input(batch));
     ph.put(NetworkGraph.Y, oneHot(batch.labels()));
@@ -408,12 +411,7 @@ public final class Trainer implements AutoCloseable {
 
   /** One step through the lean network: same checks, hooks and updates as the graph's. */
   private StepMetrics leanStep(Batch batch, boolean analyze, long t0, int next) {
-    float[] images = batch.images();
-    if (leanInput == null || leanInput.length != images.length) {
-      leanInput = new float[images.length];
-    }
-    float[] x = leanInput;
-    System.arraycopy(images, 0, x, 0, images.length);
+    float[] x = batch.images(); // the sampler's copy, this trainer's own array: normalized in place
     NetworkForward.normalize(
         x,
         batch.size(),

@@ -44,6 +44,23 @@ class BatchSamplerTest {
   }
 
   @Test
+  void aBatchDrawnIntoTheCallersArrayEqualsAFreshOne() {
+    BatchSampler fresh = new BatchSampler(DATA, 8, 3);
+    BatchSampler reused = new BatchSampler(DATA, 8, 3);
+    float[] into = new float[8 * DATA.imageLength()];
+    for (int i = 0; i < 9; i++) { // past the end of the first epoch
+      Batch a = fresh.next();
+      Batch b = reused.next(into);
+      assertThat(b.images()).isSameAs(into).containsExactly(a.images());
+      assertThat(b.labels()).containsExactly(a.labels());
+      assertThat(b.indices()).containsExactly(a.indices());
+    }
+    assertThatThrownBy(() -> reused.next(new float[7 * DATA.imageLength()]))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("a batch of 8 images needs");
+  }
+
+  @Test
   void aBatchLargerThanTheDataIsRejected() {
     assertThatThrownBy(() -> new BatchSampler(DATA, 64, 1))
         .hasMessageContaining("fewer than one batch of 64");
