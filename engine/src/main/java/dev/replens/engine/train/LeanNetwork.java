@@ -77,6 +77,9 @@ final class LeanNetwork implements AutoCloseable {
     /** The tensor whose gradient array this one shares, for a branch output only a sum reads. */
     T gradOwner;
 
+    /** Whether the values must keep their array to themselves (a pad's zero border stays put). */
+    boolean ownValues;
+
     private Planes.Buf vb;
     private Planes.Buf gb;
     private Planes.Buf gradIn;
@@ -217,6 +220,12 @@ final class LeanNetwork implements AutoCloseable {
   /** Per node: the tensors whose gradients its backward writes. */
   private final List<List<T>> nodeIns = new ArrayList<>();
 
+  /** Per node: the tensors whose values its forward reads. */
+  private final List<List<T>> nodeInputs = new ArrayList<>();
+
+  /** Per node: the tensors whose values its backward reads. */
+  private final List<List<T>> nodeBackReads = new ArrayList<>();
+
   /** Tensors that share a sum's gradient array ({@link T#gradOwner}). */
   private final List<T> aliases = new ArrayList<>();
 
@@ -310,7 +319,7 @@ final class LeanNetwork implements AutoCloseable {
     if (gradPerPlane) {
       a.passGradPerPlane(headGrad);
     }
-    assignGradients();
+    planArrays();
     for (Map.Entry<String, P> e : all.entrySet()) {
       if (e.getValue().g != null) {
         trainedValues.put(e.getKey(), e.getValue().v);
@@ -363,22 +372,32 @@ final class LeanNetwork implements AutoCloseable {
   }
 
   /**
-   * How many distinct arrays the activations' gradients take, and how many tensors have one ({@link
-   * #assignGradients}).
+   * How the activations share arrays ({@link #planArrays}): distinct arrays among their gradients,
+   * tensors with a gradient, distinct arrays among their values and gradients together, and values
+   * and gradients in all.
    */
-  int[] gradientArrays() {
-    java.util.Set<INDArray> distinct =
+  int[] arraySharing() {
+    java.util.Set<INDArray> gradArrays =
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-    int holders = 0;
+    java.util.Set<INDArray> arrays =
+        java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+    int grads = 0;
+    int held = 0;
     List<T> all = new ArrayList<>(tensors);
     all.addAll(aliases);
     for (T t : all) {
       if (t.g != null) {
-        distinct.add(t.g);
-        holders++;
+        gradArrays.add(t.g);
+        arrays.add(t.g);
+        grads++;
+        held++;
+      }
+      if (t.v != null && t != in) {
+        arrays.add(t.v);
+        held++;
       }
     }
-    return new int[] {distinct.size(), holders};
+    return new int[] {gradArrays.size(), grads, arrays.size(), held};
   }
 
   /** Forward and backward: returns the loss and fills {@link #grads()}. */
@@ -494,7 +513,7 @@ final class LeanNetwork implements AutoCloseable {
     return shared.computeIfAbsent(slot + java.util.Arrays.toString(shape), k -> alloc(shape));
   }
 
-  /** A tensor; its gradient array comes from {@link #assignGradients} once the network is built. */
+  /** A tensor; its gradient array comes from {@link #planArrays} once the network is built. */
   private T tensor(int c, int h, int w) {
     T t = new T(alloc(n, c, h, w), null, c, h, w);
     tensors.add(t);
@@ -685,20 +704,18 @@ final class LeanNetwork implements AutoCloseable {
   }
 
   /**
-   * Adds {@code node}, whose backward reads the gradient of {@code out} and writes (or adds to) the
-   * gradients of {@code ins}; a null input, or the network input, is left out (its gradient is
-   * never written). {@link #assignGradients} plans the gradient arrays by these.
+   * Adds {@code node}: its forward reads the values of {@code inputs} and writes those of {@code
+   * out}; its backward reads the gradient of {@code out} and the values of {@code backwardReads},
+   * and writes (or adds to) the gradients of {@code gradWrites}, the network input's left out (its
+   * gradient is never written). {@link #planArrays} shares arrays by these.
    */
-  private void addNode(Node node, T out, T... ins) {
-    List<T> written = new ArrayList<>();
-    for (T x : ins) {
-      if (x != null && x != in) {
-        written.add(x);
-      }
-    }
+  private void addNode(
+      Node node, T out, List<T> inputs, List<T> gradWrites, List<T> backwardReads) {
     nodes.add(node);
     nodeOut.add(out);
-    nodeIns.add(written);
+    nodeIns.add(gradWrites.stream().filter(x -> x != in).toList());
+    nodeInputs.add(inputs);
+    nodeBackReads.add(backwardReads);
   }
 
   private static T gradOwner(T t) {
@@ -706,65 +723,103 @@ final class LeanNetwork implements AutoCloseable {
   }
 
   /**
-   * Gives each tensor's gradient an array, tensors whose gradients are never needed at the same
-   * time sharing one. A gradient is needed from the first write to it in the backward pass (by its
-   * last reader in the forward order, or the head) until the node that made the tensor has read it;
-   * nodes run backward in reverse order, so over node indices that is {@code [maker, last reader]}.
-   * A greedy sweep from the last node down takes a free array of the tensor's shape at the upper
-   * end and hands it back after the lower one (the interval-graph colouring, which needs no more
-   * arrays than the most gradients needed at once). Every first write fills the whole array (later
-   * ones add), so nothing carries over from a tensor that held it before. A tensor read but never
-   * written, which the networks here don't build, keeps a zeroed array of its own.
+   * Shares arrays between activations' values and gradients that are never needed at the same time.
+   * On one timeline, node {@code i}'s forward runs at time {@code i}, the head at {@code count} and
+   * node {@code i}'s backward at {@code 2·count − i}. A tensor's values are needed from its maker's
+   * forward to the last read (a later forward, the head, or a backward that reads them, such as a
+   * conv's of its input or a ReLU's of its output); its gradient from the first write in the
+   * backward pass (by its last reader, or the head) to the read by its maker's backward. A sweep in
+   * time order takes a free array of the shape where an interval starts and hands it back after it
+   * ends (interval-graph colouring: no more arrays than are ever needed at once). Every forward
+   * writes its output's values whole and every first gradient write fills the whole array (later
+   * ones add), so nothing carries over from what an array held before. Kept apart: the network
+   * input (the trainer fills it between steps), a pad's values (only the inner part is written, the
+   * zero border stays), values kept channel by channel (not in {@link T#v}), and a gradient read
+   * but never written, which the networks here don't build (it gets a zeroed array of its own).
    */
-  private void assignGradients() {
+  private record Interval(T tensor, boolean gradient, int[] span) {}
+
+  private void planArrays() {
     int count = nodes.size();
-    Map<T, int[]> spans = new java.util.IdentityHashMap<>();
-    java.util.function.Function<T, int[]> span =
-        t -> spans.computeIfAbsent(gradOwner(t), k -> new int[] {Integer.MAX_VALUE, -1});
+    Map<T, int[]> grads = new java.util.IdentityHashMap<>();
+    Map<T, int[]> values = new java.util.IdentityHashMap<>();
+    java.util.function.BiFunction<Map<T, int[]>, T, int[]> span =
+        (m, t) -> m.computeIfAbsent(t, k -> new int[] {Integer.MAX_VALUE, -1});
     for (int i = 0; i < count; i++) {
       T out = nodeOut.get(i);
-      if (out != null && out != in) {
-        int[] sp = span.apply(out);
-        sp[0] = Math.min(sp[0], i);
+      int back = 2 * count - i;
+      int[] g = span.apply(grads, gradOwner(out));
+      g[1] = Math.max(g[1], back);
+      int[] v = span.apply(values, out);
+      v[0] = Math.min(v[0], i);
+      v[1] = Math.max(v[1], i);
+      if (nodes.get(i) instanceof BnNode bn && bn.relu) {
+        v[1] = Math.max(v[1], back); // the ReLU's mask is its output
       }
       for (T x : nodeIns.get(i)) {
-        int[] sp = span.apply(x);
-        sp[1] = Math.max(sp[1], i);
+        int[] gx = span.apply(grads, gradOwner(x));
+        gx[0] = Math.min(gx[0], back);
+      }
+      for (T x : nodeInputs.get(i)) {
+        int[] vx = span.apply(values, x);
+        vx[1] = Math.max(vx[1], i);
+      }
+      for (T x : nodeBackReads.get(i)) {
+        int[] vx = span.apply(values, x);
+        vx[1] = Math.max(vx[1], back);
       }
     }
+    span.apply(values, last)[1] = Math.max(span.apply(values, last)[1], count);
     if (!gradPerPlane) {
-      span.apply(last)[1] = count;
+      int[] g = span.apply(grads, gradOwner(last));
+      g[0] = Math.min(g[0], count);
     }
-    List<T> planned = new ArrayList<>();
-    for (Map.Entry<T, int[]> e : spans.entrySet()) {
+    List<Interval> intervals = new ArrayList<>();
+    for (Map.Entry<T, int[]> e : values.entrySet()) {
+      T t = e.getKey();
+      if (t != in && !t.ownValues && t.v != null && e.getValue()[0] != Integer.MAX_VALUE) {
+        intervals.add(new Interval(t, false, e.getValue()));
+      }
+    }
+    for (Map.Entry<T, int[]> e : grads.entrySet()) {
       T t = e.getKey();
       int[] sp = e.getValue();
-      if (sp[1] < 0) {
+      if (sp[0] == Integer.MAX_VALUE) { // read, never written
         if (t.gradIn == null) {
           t.g = alloc(n, t.c, t.h, t.w).assign(0.0);
         }
-      } else if (sp[0] == Integer.MAX_VALUE) {
+      } else if (sp[1] < 0) { // written, never read
         t.g = alloc(n, t.c, t.h, t.w);
       } else {
-        planned.add(t);
+        intervals.add(new Interval(t, true, sp));
       }
     }
-    List<T> byStart = new ArrayList<>(planned);
-    byStart.sort((a, b) -> Integer.compare(spans.get(b)[1], spans.get(a)[1]));
-    List<T> byEnd = new ArrayList<>(planned);
-    byEnd.sort((a, b) -> Integer.compare(spans.get(b)[0], spans.get(a)[0]));
+    // Starts in time order; at one time, every start before any end.
+    List<long[]> events = new ArrayList<>();
+    for (int k = 0; k < intervals.size(); k++) {
+      int[] sp = intervals.get(k).span();
+      events.add(new long[] {2L * sp[0], k});
+      events.add(new long[] {2L * sp[1] + 1, k});
+    }
+    events.sort((a, b) -> a[0] != b[0] ? Long.compare(a[0], b[0]) : Long.compare(a[1], b[1]));
     Map<String, java.util.ArrayDeque<INDArray>> free = new java.util.HashMap<>();
-    int s = 0;
-    int e = 0;
-    for (int i = count; i >= 0; i--) {
-      for (; s < byStart.size() && spans.get(byStart.get(s))[1] == i; s++) {
-        T t = byStart.get(s);
-        INDArray a = free.computeIfAbsent(gradShape(t), k -> new java.util.ArrayDeque<>()).poll();
-        t.g = a != null ? a : alloc(n, t.c, t.h, t.w);
-      }
-      for (; e < byEnd.size() && spans.get(byEnd.get(e))[0] == i; e++) {
-        T t = byEnd.get(e);
-        free.get(gradShape(t)).push(t.g);
+    INDArray[] held = new INDArray[intervals.size()];
+    for (long[] ev : events) {
+      int k = (int) ev[1];
+      T t = intervals.get(k).tensor();
+      java.util.ArrayDeque<INDArray> pool =
+          free.computeIfAbsent(gradShape(t), s -> new java.util.ArrayDeque<>());
+      if (ev[0] % 2 == 0) {
+        INDArray a = pool.poll();
+        held[k] = a != null ? a : alloc(n, t.c, t.h, t.w);
+        if (intervals.get(k).gradient()) {
+          t.g = held[k];
+        } else {
+          release(t.v);
+          t.v = held[k];
+        }
+      } else {
+        pool.push(held[k]);
       }
     }
     for (T t : aliases) {
@@ -880,7 +935,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        needDx ? x : null);
+        List.of(x),
+        needDx ? List.of(x) : List.of(),
+        List.of(x));
     return y;
   }
 
@@ -910,9 +967,6 @@ final class LeanNetwork implements AutoCloseable {
     addNode(
         new Node() {
           private INDArray gT;
-          private final INDArray[] patchBlocks = columnBlocks(patches);
-          private INDArray[] dyBlocks;
-          private INDArray dyBlocksOf;
 
           @Override
           public void forward() {
@@ -938,42 +992,16 @@ final class LeanNetwork implements AutoCloseable {
             } else {
               planes(y).transpose(y.gb(), yTBuf);
             }
-            if (dyBlocksOf != dy) {
-              dyBlocks = columnBlocks(dy);
-              dyBlocksOf = dy;
-            }
-            for (int i = 0; i < dyBlocks.length; i++) {
-              Nd4j.gemm(dyBlocks[i], patchBlocks[i], g2, false, true, 1.0, i == 0 ? 0.0 : 1.0);
-            }
+            Nd4j.gemm(dy, patches, g2, false, true, 1.0, 0.0);
             Buffers.copy(g2, gwScratch);
           }
         },
-        y);
+        y,
+        List.of(x),
+        List.of(),
+        List.of());
     patchOutputs.put(y, yT);
     return y;
-  }
-
-  /**
-   * Columns per product in the stem's weight gradient. oneDNN's matmul takes a 24 MiB scratch
-   * buffer for the whole {@code [32 × 65536] · [65536 × 27]} product (N64, 32x32) on every call,
-   * and 8.5–10 ms; in blocks of this many columns, summed into the result, it takes none and about
-   * 3.5 ms.
-   */
-  static final int GRAD_COLUMN_BLOCK = 8192;
-
-  /** Views of {@code m}'s columns in blocks of {@link #GRAD_COLUMN_BLOCK}, in order. */
-  private static INDArray[] columnBlocks(INDArray m) {
-    long cols = m.size(1);
-    int blocks = Math.toIntExact((cols + GRAD_COLUMN_BLOCK - 1) / GRAD_COLUMN_BLOCK);
-    INDArray[] out = new INDArray[blocks];
-    for (int i = 0; i < blocks; i++) {
-      long from = (long) i * GRAD_COLUMN_BLOCK;
-      out[i] =
-          m.get(
-              NDArrayIndex.all(),
-              NDArrayIndex.interval(from, Math.min(cols, from + GRAD_COLUMN_BLOCK)));
-    }
-    return out;
   }
 
   /** Patch matrices of one block of images take at most this many bytes. */
@@ -1079,7 +1107,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        needDx ? x : null);
+        List.of(x),
+        needDx ? List.of(x) : List.of(),
+        List.of(x));
     return y;
   }
 
@@ -1126,7 +1156,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        copies.toArray(new T[0]));
+        parts,
+        copies,
+        List.of());
     return y;
   }
 
@@ -1153,6 +1185,7 @@ final class LeanNetwork implements AutoCloseable {
     }
     T y = tensor(x.c, hh, ww);
     y.v.assign(0.0);
+    y.ownValues = true;
     if ((ph < 0 && pw > 0) || (ph > 0 && pw < 0)) {
       throw new Unsupported("mixed padding and cropping");
     }
@@ -1203,7 +1236,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        x);
+        List.of(x),
+        List.of(x),
+        List.of());
     return y;
   }
 
@@ -1243,7 +1278,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        x);
+        List.of(x),
+        List.of(x),
+        List.of(x));
     return y;
   }
 
@@ -1279,7 +1316,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        x);
+        List.of(x),
+        List.of(x),
+        List.of(y));
     return y;
   }
 
@@ -1312,7 +1351,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        x);
+        List.of(x),
+        List.of(x),
+        s.g != null ? List.of(x) : List.of());
     return y;
   }
 
@@ -1339,7 +1380,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        x);
+        List.of(x),
+        List.of(x),
+        List.of());
     return y;
   }
 
@@ -1422,7 +1465,9 @@ final class LeanNetwork implements AutoCloseable {
           }
         },
         y,
-        x);
+        List.of(x),
+        List.of(x),
+        List.of(x));
     return y;
   }
 
