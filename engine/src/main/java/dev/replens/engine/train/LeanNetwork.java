@@ -67,7 +67,10 @@ final class LeanNetwork implements AutoCloseable {
     final int h;
     final int w;
 
-    /** The values; null once they are kept channel by channel ({@link #storeChannelMajor}). */
+    /**
+     * The values, from {@link #planArrays} (a pad's at once); null where they are kept channel by
+     * channel ({@link #storeChannelMajor}).
+     */
     INDArray v;
 
     INDArray g;
@@ -495,14 +498,6 @@ final class LeanNetwork implements AutoCloseable {
     return a;
   }
 
-  /** Frees an array {@link #alloc} made that the network no longer uses. */
-  private void release(INDArray a) {
-    if (owned.removeIf(o -> o == a)) {
-      bytes -= a.length() * dt.width();
-      a.close();
-    }
-  }
-
   private final Map<String, INDArray> shared = new java.util.HashMap<>();
 
   /**
@@ -513,9 +508,9 @@ final class LeanNetwork implements AutoCloseable {
     return shared.computeIfAbsent(slot + java.util.Arrays.toString(shape), k -> alloc(shape));
   }
 
-  /** A tensor; its gradient array comes from {@link #planArrays} once the network is built. */
+  /** A tensor; its arrays come from {@link #planArrays} once the network is built. */
   private T tensor(int c, int h, int w) {
-    T t = new T(alloc(n, c, h, w), null, c, h, w);
+    T t = new T(null, null, c, h, w);
     tensors.add(t);
     return t;
   }
@@ -777,7 +772,7 @@ final class LeanNetwork implements AutoCloseable {
     List<Interval> intervals = new ArrayList<>();
     for (Map.Entry<T, int[]> e : values.entrySet()) {
       T t = e.getKey();
-      if (t != in && !t.ownValues && t.v != null && e.getValue()[0] != Integer.MAX_VALUE) {
+      if (t != in && !t.ownValues && !t.channelMajor() && e.getValue()[0] != Integer.MAX_VALUE) {
         intervals.add(new Interval(t, false, e.getValue()));
       }
     }
@@ -815,7 +810,6 @@ final class LeanNetwork implements AutoCloseable {
         if (intervals.get(k).gradient()) {
           t.g = held[k];
         } else {
-          release(t.v);
           t.v = held[k];
         }
       } else {
@@ -824,6 +818,13 @@ final class LeanNetwork implements AutoCloseable {
     }
     for (T t : aliases) {
       t.g = gradOwner(t).g;
+    }
+    List<T> all = new ArrayList<>(tensors);
+    all.addAll(aliases);
+    for (T t : all) {
+      if (t.v == null && !t.channelMajor()) { // made by no node: none of the networks here
+        t.v = alloc(n, t.c, t.h, t.w);
+      }
     }
   }
 
@@ -1184,7 +1185,7 @@ final class LeanNetwork implements AutoCloseable {
           "cropping leaves nothing of a " + x.h + "x" + x.w + " map");
     }
     T y = tensor(x.c, hh, ww);
-    y.v.assign(0.0);
+    y.v = alloc(n, x.c, hh, ww).assign(0.0);
     y.ownValues = true;
     if ((ph < 0 && pw > 0) || (ph > 0 && pw < 0)) {
       throw new Unsupported("mixed padding and cropping");
@@ -1405,8 +1406,6 @@ final class LeanNetwork implements AutoCloseable {
       // The BN is the conv's one reader (a branch's ops form a chain), so it may read the conv's
       // product where the matrix product left it, and hand its gradient back the same way.
       x.storeChannelMajor(made, n);
-      release(x.v);
-      x.v = null;
     }
     long m = (long) n * x.h * x.w;
     T y = tensor(c, x.h, x.w);
