@@ -75,9 +75,8 @@ final class LeanNetwork implements AutoCloseable {
 
     INDArray g;
     boolean gradSet;
-    boolean aliased;
 
-    /** The tensor whose gradient array this one shares, for a branch output only a sum reads. */
+    /** The sum whose gradient array this one shares, for a branch output only that sum reads. */
     T gradOwner;
 
     /** Whether the values must keep their array to themselves (a pad's zero border stays put). */
@@ -217,7 +216,7 @@ final class LeanNetwork implements AutoCloseable {
   private final List<INDArray> owned = new ArrayList<>();
   private final List<Node> nodes = new ArrayList<>();
 
-  /** Per node: the tensor whose gradient its backward reads (null: none). */
+  /** Per node: the tensor it makes, whose gradient its backward reads. */
   private final List<T> nodeOut = new ArrayList<>();
 
   /** Per node: the tensors whose gradients its backward writes. */
@@ -386,9 +385,7 @@ final class LeanNetwork implements AutoCloseable {
         java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     int grads = 0;
     int held = 0;
-    List<T> all = new ArrayList<>(tensors);
-    all.addAll(aliases);
-    for (T t : all) {
+    for (T t : allTensors()) {
       if (t.g != null) {
         gradArrays.add(t.g);
         arrays.add(t.g);
@@ -717,6 +714,9 @@ final class LeanNetwork implements AutoCloseable {
     return t.gradOwner != null ? t.gradOwner : t;
   }
 
+  /** The span of node-timeline steps over which a tensor's values or gradient are needed. */
+  private record Interval(T tensor, boolean gradient, int[] span) {}
+
   /**
    * Shares arrays between activations' values and gradients that are never needed at the same time.
    * On one timeline, node {@code i}'s forward runs at time {@code i}, the head at {@code count} and
@@ -732,8 +732,6 @@ final class LeanNetwork implements AutoCloseable {
    * zero border stays), values kept channel by channel (not in {@link T#v}), and a gradient read
    * but never written, which the networks here don't build (it gets a zeroed array of its own).
    */
-  private record Interval(T tensor, boolean gradient, int[] span) {}
-
   private void planArrays() {
     int count = nodes.size();
     Map<T, int[]> grads = new java.util.IdentityHashMap<>();
@@ -764,7 +762,8 @@ final class LeanNetwork implements AutoCloseable {
         vx[1] = Math.max(vx[1], back);
       }
     }
-    span.apply(values, last)[1] = Math.max(span.apply(values, last)[1], count);
+    int[] lastValues = span.apply(values, last);
+    lastValues[1] = Math.max(lastValues[1], count); // the head reads them
     if (!gradPerPlane) {
       int[] g = span.apply(grads, gradOwner(last));
       g[0] = Math.min(g[0], count);
@@ -803,7 +802,7 @@ final class LeanNetwork implements AutoCloseable {
       int k = (int) ev[1];
       T t = intervals.get(k).tensor();
       java.util.ArrayDeque<INDArray> pool =
-          free.computeIfAbsent(gradShape(t), s -> new java.util.ArrayDeque<>());
+          free.computeIfAbsent(shapeKey(t), s -> new java.util.ArrayDeque<>());
       if (ev[0] % 2 == 0) {
         INDArray a = pool.poll();
         held[k] = a != null ? a : alloc(n, t.c, t.h, t.w);
@@ -819,16 +818,21 @@ final class LeanNetwork implements AutoCloseable {
     for (T t : aliases) {
       t.g = gradOwner(t).g;
     }
-    List<T> all = new ArrayList<>(tensors);
-    all.addAll(aliases);
-    for (T t : all) {
+    for (T t : allTensors()) {
       if (t.v == null && !t.channelMajor()) { // made by no node: none of the networks here
         t.v = alloc(n, t.c, t.h, t.w);
       }
     }
   }
 
-  private static String gradShape(T t) {
+  /** Every activation but the network input: {@link #tensors} and the sums' aliases. */
+  private List<T> allTensors() {
+    List<T> all = new ArrayList<>(tensors);
+    all.addAll(aliases);
+    return all;
+  }
+
+  private static String shapeKey(T t) {
     return t.c + "x" + t.h + "x" + t.w;
   }
 
@@ -1120,11 +1124,11 @@ final class LeanNetwork implements AutoCloseable {
     // A branch output only the sum reads shares the sum's gradient array.
     List<T> copies = new ArrayList<>();
     for (T p : parts) {
-      boolean own = p != blockInput && !p.aliased && parts.indexOf(p) == parts.lastIndexOf(p);
+      boolean own =
+          p != blockInput && p.gradOwner == null && parts.indexOf(p) == parts.lastIndexOf(p);
       if (own && tensors.contains(p)) {
         tensors.remove(p);
         p.gradOwner = y;
-        p.aliased = true;
         aliases.add(p);
       } else {
         copies.add(p);
@@ -1147,7 +1151,7 @@ final class LeanNetwork implements AutoCloseable {
           @Override
           public void backward() {
             for (T p : parts) {
-              if (p.aliased && p.g == y.g) {
+              if (p.gradOwner == y) {
                 p.gradSet = true;
               }
             }
